@@ -1,0 +1,37 @@
+"""Create (once) the demo staff superuser for `make run` and print its login."""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "创建演示用的局机关工作人员账号（超级用户）并打印登录信息；可重复运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+
+    def handle(self, *args, username: str, **options):
+        password_file = Path(settings.BASE_DIR) / ".demo-admin-password"
+        if password_file.exists():
+            password = password_file.read_text().strip()
+        else:
+            password = secrets.token_urlsafe(9)
+            password_file.write_text(password + "\n")
+            password_file.chmod(0o600)
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": True, "is_superuser": True}
+        )
+        if created or not user.check_password(password):
+            user.is_staff = user.is_superuser = True
+            user.set_password(password)
+            user.save()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"登录地址 http://127.0.0.1:8000/admin/  用户名 {username}  密码 {password}"
+            )
+        )

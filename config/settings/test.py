@@ -1,0 +1,25 @@
+"""Test settings: the real PostgreSQL and Redis on 127.0.0.1 (DEVELOPERS.md), never SQLite."""
+
+import os
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/socialorg")
+    )
+}
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+# Unit tests run tasks eagerly; tests marked `worker` start a real worker on Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/socialorg-test-media"))  # noqa: F405
+DEBUG = False

@@ -1,0 +1,213 @@
+"""Admin of the register, in Chinese: search, filters, history, lifecycle actions."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.response import TemplateResponse
+from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin_filters import filterset_list_filter
+
+from .choices import LIFECYCLE_TRANSITIONS, LifecycleStatus
+from .filters import OrganizationFilterSet
+from .forms import OrganizationAdminForm, TransitionForm
+from .models import IndustryCategory, Organization, Rating, SupervisingUnit
+from .services import organization_transition
+
+
+@admin.register(IndustryCategory)
+class IndustryCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "scope"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SupervisingUnit)
+class SupervisingUnitAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    extra = 0
+    fields = ["grade", "awarded_on", "rule_version", "valid_from", "expires_on"]
+    readonly_fields = ["rule_version", "valid_from", "expires_on"]
+    can_delete = False
+
+
+def _transition_action(to: str, label: str):
+    def action(modeladmin: OrganizationAdmin, request, queryset):
+        return modeladmin.transition_selected(request, queryset, to=to, label=label)
+
+    action.__name__ = f"transition_to_{to}"
+    action.short_description = f"{label}（所选组织）"
+    action.allowed_permissions = ("change",)
+    return action
+
+
+_TRANSITION_ACTIONS = {}
+for _targets in LIFECYCLE_TRANSITIONS.values():
+    for _to, _label in _targets.items():
+        _TRANSITION_ACTIONS.setdefault((_to, _label), _transition_action(_to, _label))
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    form = OrganizationAdminForm
+    list_display = [
+        "name",
+        "uscc",
+        "org_type",
+        "is_industry_association",
+        "industry_category",
+        "supervising_unit",
+        "legal_representative",
+        "established_on",
+        "status",
+    ]
+    list_select_related = ["industry_category", "supervising_unit"]
+    search_fields = ["name", "=uscc"]
+    search_help_text = "按名称（任意部分）或完整的统一社会信用代码查找"
+    list_filter = [
+        filterset_list_filter(OrganizationFilterSet, "org_type"),
+        filterset_list_filter(OrganizationFilterSet, "status"),
+        filterset_list_filter(OrganizationFilterSet, "industry_category"),
+        filterset_list_filter(OrganizationFilterSet, "supervising_unit"),
+        filterset_list_filter(OrganizationFilterSet, "is_industry_association"),
+        filterset_list_filter(OrganizationFilterSet, "rating"),
+    ]
+    autocomplete_fields = ["supervising_unit"]
+    inlines = [RatingInline]
+    list_per_page = 100
+    show_full_result_count = False
+    date_hierarchy = None
+    readonly_fields = [
+        "status",
+        "deregistration_started_on",
+        "deregistered_on",
+        "revoked_on",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            "登记信息",
+            {
+                "fields": [
+                    "uscc",
+                    "name",
+                    "org_type",
+                    "is_industry_association",
+                    "industry_category",
+                    "supervising_unit",
+                    "legal_representative",
+                    "domicile",
+                    "phone",
+                    "business_scope",
+                    "registered_capital",
+                    "registration_certificate_no",
+                    "established_on",
+                ]
+            },
+        ),
+        (
+            "登记状态",
+            {
+                "fields": [
+                    "status",
+                    "deregistration_started_on",
+                    "deregistered_on",
+                    "revoked_on",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    actions = list(_TRANSITION_ACTIONS.values())
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # DESIGN.md §3: a register entry is never deleted
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj._change_reason = "变更登记" if change else "成立登记"
+        super().save_model(request, obj, form, change)
+        for warning in getattr(form, "uscc_warnings", []):
+            messages.warning(request, warning)
+
+    def transition_selected(self, request, queryset, *, to: str, label: str):
+        """Apply one lifecycle transition to the selection, all or nothing, after asking the date."""
+        if "apply" in request.POST:
+            form = TransitionForm(request.POST)
+            if form.is_valid():
+                failures: list[str] = []
+                try:
+                    with transaction.atomic():
+                        for org in queryset.select_for_update():
+                            try:
+                                organization_transition(
+                                    organization=org,
+                                    to=to,
+                                    on=form.cleaned_data["on"],
+                                    actor=request.user,
+                                    reason=form.cleaned_data["reason"] or label,
+                                )
+                            except ValidationError as exc:
+                                failures.append(f"{org.name}：{'；'.join(exc.messages)}")
+                        if failures:
+                            raise ValidationError(failures)
+                except ValidationError:
+                    self.message_user(
+                        request,
+                        f"{label}未执行，以下组织不符合条件，全部未作变更：" + " ".join(failures),
+                        messages.ERROR,
+                    )
+                    return None
+                self.message_user(
+                    request, f"已对 {queryset.count()} 个组织{label}。", messages.SUCCESS
+                )
+                return None
+        else:
+            form = TransitionForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{label}：确认",
+            "label": label,
+            "form": form,
+            "queryset": queryset[:200],
+            "count": queryset.count(),
+            "action": request.POST.get("action"),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "opts": self.model._meta,
+            "to_label": LifecycleStatus(to).label,
+        }
+        return TemplateResponse(request, "admin/registry/organization/transition.html", context)
+
+
+@admin.register(Rating)
+class RatingAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "organization",
+        "grade",
+        "awarded_on",
+        "rule_version",
+        "valid_from",
+        "expires_on",
+    ]
+    list_filter = ["grade", "rule_version"]
+    search_fields = ["organization__name", "=organization__uscc"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

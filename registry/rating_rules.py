@@ -1,0 +1,33 @@
+"""Rating validity by the rule version in force at the award (DOMAIN.md §6, D8, R-EVL-04/09/11)."""
+
+import datetime
+
+from .choices import RatingRuleVersion
+
+REVISION_2026_IN_FORCE = datetime.date(2026, 3, 1)
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a non-leap target year
+        return day.replace(year=day.year + years, day=28)
+
+
+def rating_validity(*, awarded_on: datetime.date) -> tuple[str, datetime.date, datetime.date]:
+    """(rule version, valid from, valid until inclusive) of a grade awarded on `awarded_on`.
+
+    Order 39: five years from the award (R-EVL-04). From 2026-03-01: from 1 January of the
+    following year to 31 December of the fifth year (R-EVL-09: announced 2026 → 2027–2031).
+    """
+    if awarded_on < REVISION_2026_IN_FORCE:
+        return (
+            RatingRuleVersion.ORDER_39,
+            awarded_on,
+            add_years(awarded_on, 5) - datetime.timedelta(days=1),
+        )
+    return (
+        RatingRuleVersion.REVISION_2026,
+        datetime.date(awarded_on.year + 1, 1, 1),
+        datetime.date(awarded_on.year + 5, 12, 31),
+    )

@@ -1,0 +1,133 @@
+"""统一社会信用代码 (GB 32100-2015) checks as pure functions, DOMAIN.md §1 and decision D2.
+
+One place decides whether a code is acceptable; the model, the admin form, the API and the
+Excel import all call `uscc_problems` (or the Django validator built on it), so every
+channel refuses the same codes with the same messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHARSET31 = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # R-USCC-01: no I, O, S, V, Z
+WEIGHTS18 = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, … (R-USCC-06)
+ORG_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # R-USCC-08: full alphabet for GB 11714
+WEIGHTS9 = (3, 7, 9, 10, 5, 8, 4, 2)
+
+CIVIL_AFFAIRS_AUTHORITY = "5"  # R-USCC-03
+TYPE_DIGITS = {"social_group": "1", "private_non_enterprise": "2", "foundation": "3"}
+TYPE_LABELS = {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}
+
+
+@dataclass(frozen=True)
+class USCCProblem:
+    """One failed rule: `code` is stable (tests and API clients key on it), `message` is for people."""
+
+    code: str
+    message: str
+    is_error: bool = True
+
+
+def uscc_check_character(first17: str) -> str:
+    """Position-18 check character over the first 17 characters (R-USCC-06; value 31 → '0')."""
+    total = sum(CHARSET31.index(c) * w for c, w in zip(first17, WEIGHTS18, strict=True))
+    return CHARSET31[(31 - total % 31) % 31]
+
+
+def organization_code_check_character(body8: str) -> str:
+    """GB 11714 check character of positions 9–16 with full-alphabet values (R-USCC-07/08)."""
+    total = sum(ORG_CHARS.index(c) * w for c, w in zip(body8, WEIGHTS9, strict=True))
+    c = 11 - total % 11
+    return "X" if c == 10 else "0" if c == 11 else str(c)
+
+
+def uscc_problems(
+    code: str, *, org_type: str | None = None, division_code: str | None = None
+) -> list[USCCProblem]:
+    """Every rule the code breaks, errors first; an empty list means the code is fine.
+
+    Errors (refused): length, alphabet, check character, authority `5`, type digit.
+    Warnings (shown to staff, D2): embedded organization-code check, foreign division code.
+    """
+    problems: list[USCCProblem] = []
+    if len(code) != 18:
+        problems.append(
+            USCCProblem("length", f"统一社会信用代码应为18位，当前为{len(code)}位（R-USCC-01）。")
+        )
+        return problems
+    bad = sorted({c for c in code if c not in CHARSET31})
+    if bad:
+        problems.append(
+            USCCProblem(
+                "alphabet",
+                "统一社会信用代码含有不允许的字符：{}（只允许数字和除 I、O、S、V、Z 以外的大写字母，"
+                "R-USCC-01）。".format("、".join(bad)),
+            )
+        )
+        return problems
+    if not code[2:8].isdigit():
+        problems.append(
+            USCCProblem("division", "第3–8位登记管理机关行政区划码必须是6位数字（R-USCC-04）。")
+        )
+    expected = uscc_check_character(code[:17])
+    if code[17] != expected:
+        problems.append(
+            USCCProblem(
+                "check_character",
+                f"第18位校验码错误：应为“{expected}”，实为“{code[17]}”（R-USCC-06），"
+                "请核对是否抄错。",
+            )
+        )
+    if code[0] != CIVIL_AFFAIRS_AUTHORITY:
+        problems.append(
+            USCCProblem(
+                "authority",
+                f"第1位登记管理部门码应为“5”（民政），实为“{code[0]}”（R-USCC-03）。",
+            )
+        )
+    elif code[1] not in TYPE_LABELS:
+        problems.append(
+            USCCProblem(
+                "type_digit",
+                f"第2位机构类别码“{code[1]}”不是民政机构类别（1、2、3、9）（R-USCC-03）。",
+            )
+        )
+    elif org_type and TYPE_DIGITS.get(org_type) != code[1]:
+        expected_digit = TYPE_DIGITS.get(org_type, "?")
+        problems.append(
+            USCCProblem(
+                "type_mismatch",
+                f"第2位机构类别码为“{code[1]}”（{TYPE_LABELS[code[1]]}），与组织类型不符，"
+                f"应为“{expected_digit}”（R-USCC-03）。",
+            )
+        )
+    if not problems or all(not p.is_error for p in problems):
+        body_check = organization_code_check_character(code[8:16])
+        if code[16] != body_check:
+            problems.append(
+                USCCProblem(
+                    "organization_code",
+                    f"第17位组织机构代码校验码应为“{body_check}”，实为“{code[16]}”，"
+                    "请人工核对（R-USCC-07/09）。",
+                    is_error=False,
+                )
+            )
+        if division_code and code[2:8] != division_code:
+            problems.append(
+                USCCProblem(
+                    "foreign_division",
+                    f"登记管理机关行政区划码为{code[2:8]}，不是本区的{division_code}"
+                    "（R-USCC-05，外区迁入或其他层级登记的记录）。",
+                    is_error=False,
+                )
+            )
+    return problems
+
+
+def uscc_errors(code: str, *, org_type: str | None = None) -> list[USCCProblem]:
+    return [p for p in uscc_problems(code, org_type=org_type) if p.is_error]
+
+
+def uscc_normalize(raw: str) -> str:
+    """Strip surrounding blanks and full-width spaces and upper-case; never 'repairs' characters."""
+    return (raw or "").strip().replace("\u3000", "").upper()
