@@ -10,8 +10,8 @@ REVISION_2026_IN_FORCE = datetime.date(2026, 3, 1)
 def add_years(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a non-leap target year
-        return day.replace(year=day.year + years, day=28)
+    except ValueError:  # 29 February: the anniversary in a common year is 1 March
+        return datetime.date(day.year + years, 3, 1)
 
 
 def rating_validity(*, awarded_on: datetime.date) -> tuple[str, datetime.date, datetime.date]:
