@@ -59,3 +59,48 @@ class RatingFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     grade = "3A"
     awarded_on = datetime.date(2023, 6, 1)
+
+
+def xlsx_file(rows: list[list], headers: list[str] | None = None, name: str = "名录.xlsx"):
+    """An in-memory .xlsx with a header row and `rows`, as a user would build it in Excel."""
+    import io
+
+    from openpyxl import Workbook
+
+    from registry.exports import ORGANIZATION_HEADERS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(ORGANIZATION_HEADERS if headers is None else headers))
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = name
+    return buf
+
+
+def organization_sheet_row(**overrides) -> dict:
+    """A valid import row for a new 民办非企业单位, keyed by the sheet's Chinese headers."""
+    from registry.exports import ORGANIZATION_HEADERS
+
+    org_type = overrides.pop("org_type", OrganizationType.PRIVATE_NON_ENTERPRISE)
+    row = {
+        "统一社会信用代码": make_uscc(org_type),
+        "名称": f"福田区导入测试服务中心{next(_serial)}",
+        "组织类型": OrganizationType(org_type).label,
+        "行业协会商会": "否",
+        "行业分类": "社会服务",
+        "业务主管单位": "",
+        "法定代表人": "李四",
+        "住所": "深圳市福田区深南大道1号",
+        "联系电话": "0755-12345678",
+        "业务范围": "社区服务",
+        "注册资金（元）": 30000,
+        "登记证号": "",
+        "成立日期": datetime.date(2020, 5, 1),
+        "登记状态": "正常",
+    }
+    row.update(overrides)
+    return {h: row[h] for h in ORGANIZATION_HEADERS}

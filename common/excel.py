@@ -1,0 +1,307 @@
+"""Excel (.xlsx) helpers shared by every app: a streaming writer and a guarded reader.
+
+Domain-free on purpose (STYLE.md: common imports no app). The apps' `exports.py` and
+`imports.py` say which columns a sheet has and what the values mean; this module only
+moves cells in and out of files and refuses files it cannot read safely.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# A real register of 1M organizations is ~300 MB of sheet XML; anything far beyond that is
+# a zip bomb rather than a spreadsheet, and openpyxl would try to parse it anyway.
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+
+_DATE_FORMAT = "yyyy-mm-dd"
+_DECIMAL_FORMAT = "0.00"
+_BLANKS = re.compile(r"^[\s\u3000]*$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refused cell or row: Excel row number (0 for the whole file), column header, reason."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "文件"
+        if self.column:
+            where += f"“{self.column}”列"
+        return f"{where}：{self.message}"
+
+
+class ExcelFormatError(Exception):
+    """The file as a whole cannot be used (not .xlsx, corrupt, empty, wrong headers)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class SheetRow:
+    """One non-blank data row: `values` keyed by header; cells the reader refused are absent
+    from `values` and listed in `refused` so callers do not report them a second time."""
+
+    number: int
+    values: dict[str, Any]
+    refused: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass
+class Sheet:
+    headers: list[str]
+    rows: list[SheetRow]
+    errors: list[RowError]
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a spreadsheet: CJK and full-width characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _safe_value(ws: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith("="):
+            # openpyxl would store this as a formula; data is never executable in our sheets.
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+    if isinstance(value, datetime.datetime):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = _DATE_FORMAT
+        return cell
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = _DECIMAL_FORMAT
+        return cell
+    return value
+
+
+def xlsx_write(
+    fileobj: IO[bytes],
+    *,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int | None] | None = None,
+    sheet_title: str = "Sheet1",
+) -> int:
+    """Stream `rows` into a one-sheet workbook written to `fileobj`; returns the rows written.
+
+    Uses openpyxl's write-only mode, so memory stays flat whatever the number of rows; the
+    header row is bold and frozen. `widths` (in characters) default to the header's width.
+    """
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet_title)
+    for index, header in enumerate(headers, start=1):
+        hint = widths[index - 1] if widths and index - 1 < len(widths) else None
+        width = max(hint or 0, display_width(header) + 4, 8)
+        ws.column_dimensions[get_column_letter(index)].width = min(width, 80)
+    ws.freeze_panes = "A2"
+
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center")
+        header_cells.append(cell)
+    ws.append(header_cells)
+
+    written = 0
+    for row in rows:
+        ws.append([_safe_value(ws, value) for value in row])
+        written += 1
+    wb.save(fileobj)
+    return written
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def normalize_header(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("\u3000", " ").strip()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and bool(_BLANKS.match(value)))
+
+
+def _check_archive(fileobj: IO[bytes]) -> None:
+    try:
+        fileobj.seek(0)
+        with zipfile.ZipFile(fileobj) as archive:
+            names = set(archive.namelist())
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ExcelFormatError(
+            "文件不是有效的 Excel（.xlsx）文件，无法读取。请在 Excel 或 WPS 中“另存为”"
+            "Excel 工作簿（*.xlsx）后重新上传；不支持 .xls、.csv 等格式。"
+        ) from exc
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise ExcelFormatError(
+            "文件不是 Excel 工作簿（.xlsx）。请在 Excel 或 WPS 中另存为 .xlsx 后重新上传。"
+        )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise ExcelFormatError("文件解压后过大，无法读取，请拆分后分批导入。")
+    fileobj.seek(0)
+
+
+def xlsx_read(
+    fileobj: IO[bytes],
+    *,
+    columns: Sequence[str],
+    required: Sequence[str] = (),
+    max_rows: int | None = None,
+) -> Sheet:
+    """Read the first worksheet of an uploaded .xlsx into rows keyed by header.
+
+    The first non-blank row is the header row; every header must be one of `columns`, appear
+    once, and every `required` header must be present. Raises ExcelFormatError for a file that
+    cannot be used at all. Formula cells (and text starting with “=”) are refused cell by
+    cell in `Sheet.errors`: a formula's value is whatever Excel last computed, not data
+    someone entered, and it would execute again when the sheet is re-opened.
+    """
+    _check_archive(fileobj)
+    try:
+        wb = load_workbook(fileobj, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises a zoo of errors on damaged packages
+        raise ExcelFormatError(
+            "Excel 文件已损坏或格式不受支持，无法读取。请在 Excel 或 WPS 中另存为 .xlsx 后重新上传。"
+        ) from exc
+    try:
+        if not wb.worksheets:
+            raise ExcelFormatError("Excel 文件中没有工作表。")
+        return _read_sheet(wb.worksheets[0], columns=columns, required=required, max_rows=max_rows)
+    except ExcelFormatError:
+        raise
+    except Exception as exc:
+        raise ExcelFormatError(
+            "Excel 文件内容已损坏，无法读取。请在 Excel 或 WPS 中另存为 .xlsx 后重新上传。"
+        ) from exc
+    finally:
+        wb.close()
+
+
+def _is_formula(cell: Any) -> bool:
+    if getattr(cell, "data_type", None) == "f":
+        return True
+    value = cell.value
+    return isinstance(value, str) and value.lstrip().startswith("=")
+
+
+def _read_sheet(
+    ws: Any, *, columns: Sequence[str], required: Sequence[str], max_rows: int | None
+) -> Sheet:
+    known = set(columns)
+    headers: list[str] | None = None
+    header_row = 0
+    rows: list[SheetRow] = []
+    errors: list[RowError] = []
+    number = 0
+    for cells in ws.iter_rows(min_row=1):
+        number += 1
+        located = next((c.row for c in cells if getattr(c, "row", None)), None)
+        if located:
+            number = located
+        if all(is_blank(c.value) for c in cells):
+            continue
+        if headers is None:
+            headers = [normalize_header(c.value) for c in cells]
+            header_row = number
+            _check_headers(headers, known=known, columns=columns, required=required, row=number)
+            continue
+        if max_rows is not None and len(rows) >= max_rows:
+            raise ExcelFormatError(f"数据行超过 {max_rows} 行，请拆分后分批导入。")
+        values: dict[str, Any] = {}
+        refused: set[str] = set()
+        for index, cell in enumerate(cells):
+            header = headers[index] if index < len(headers) else ""
+            if not header:
+                if not is_blank(cell.value):
+                    errors.append(
+                        RowError(
+                            number,
+                            f"{get_column_letter(index + 1)}列",
+                            "该列没有表头，数据无法识别；请删除该列数据或补上表头。",
+                        )
+                    )
+                continue
+            if _is_formula(cell):
+                errors.append(
+                    RowError(
+                        number,
+                        header,
+                        "单元格含有公式（或以“=”开头），不接受公式；"
+                        "请复制后“选择性粘贴为数值”，或去掉开头的“=”。",
+                    )
+                )
+                refused.add(header)
+                continue
+            values[header] = cell.value
+        for header in headers:
+            if header and header not in values and header not in refused:
+                values[header] = None
+        rows.append(SheetRow(number=number, values=values, refused=frozenset(refused)))
+    if headers is None:
+        raise ExcelFormatError("Excel 文件是空的：第一个工作表没有任何内容。")
+    if not rows:
+        raise ExcelFormatError(f"Excel 文件只有表头（第{header_row}行），没有数据行。")
+    return Sheet(headers=[h for h in headers if h], rows=rows, errors=errors)
+
+
+def _check_headers(
+    headers: list[str],
+    *,
+    known: set[str],
+    columns: Sequence[str],
+    required: Sequence[str],
+    row: int,
+) -> None:
+    present = [h for h in headers if h]
+    problems: list[str] = []
+    unknown = [h for h in present if h not in known]
+    if unknown:
+        problems.append("无法识别的表头：" + "、".join(f"“{h}”" for h in unknown))
+    duplicates = sorted({h for h in present if present.count(h) > 1}, key=present.index)
+    if duplicates:
+        problems.append("重复的表头：" + "、".join(f"“{h}”" for h in duplicates))
+    missing = [h for h in required if h not in present]
+    if missing:
+        problems.append("缺少必需的列：" + "、".join(f"“{h}”" for h in missing))
+    if problems:
+        raise ExcelFormatError(
+            f"表头（第{row}行）不正确。"
+            + "；".join(problems)
+            + "。表头应为："
+            + "、".join(columns)
+            + "。建议先导出一份名录作为模板。"
+        )

@@ -1,0 +1,586 @@
+"""Excel import of the register: create and update organizations by USCC, all or nothing.
+
+Every row is validated and every problem reported (row, column, reason naming the rule);
+if any row is bad nothing is written. Valid files are written set-wise in one transaction
+with their history recorded explicitly, because bulk writes bypass `save()` (STYLE.md Audit).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from common.excel import RowError, Sheet, SheetRow, is_blank, xlsx_read
+
+from .choices import LifecycleStatus, OrganizationType
+from .exports import (
+    BUSINESS_SCOPE,
+    CERTIFICATE_NO,
+    COLUMN_BY_FIELD,
+    DOMICILE,
+    ESTABLISHED_ON,
+    INDUSTRY_ASSOCIATION,
+    INDUSTRY_CATEGORY,
+    LEGAL_REPRESENTATIVE,
+    NAME,
+    NO,
+    ORG_TYPE,
+    ORGANIZATION_COLUMNS,
+    ORGANIZATION_HEADERS,
+    PHONE,
+    REGISTERED_CAPITAL,
+    STATUS,
+    SUPERVISING_UNIT,
+    USCC,
+    YES,
+)
+from .models import IndustryCategory, Organization, SupervisingUnit
+from .services import organization_check_change
+from .uscc import uscc_errors, uscc_normalize, uscc_problems
+
+CHANGE_REASON = "Excel导入"
+MAX_ROWS = 200_000
+BATCH_SIZE = 1000
+_LOOKUP_CHUNK = 5000
+
+# The fields an import may write; lifecycle fields change only through
+# organization_transition, so 登记状态 is read only to detect an attempted change.
+IMPORT_FIELDS = tuple(c.field for c in ORGANIZATION_COLUMNS if c.field not in ("uscc", "status"))
+TEXT_FIELDS = frozenset(
+    {
+        "name",
+        "legal_representative",
+        "domicile",
+        "phone",
+        "business_scope",
+        "registration_certificate_no",
+    }
+)
+FK_FIELDS = ("industry_category", "supervising_unit")
+
+_TYPE_BY_LABEL = {
+    **{label: value for value, label in OrganizationType.choices},
+    **{value: value for value in OrganizationType.values},
+    "社会服务机构": OrganizationType.PRIVATE_NON_ENTERPRISE,  # the newer name of 民非 (DOMAIN §2.1)
+}
+_STATUS_BY_LABEL = {
+    **{label: value for value, label in LifecycleStatus.choices},
+    **{value: value for value in LifecycleStatus.values},
+}
+_TRUE = {YES, "true", "1", "y", "yes", "√"}
+_FALSE = {NO, "false", "0", "n", "no", ""}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+_CENT = Decimal("0.01")
+_MAX_CAPITAL = Decimal(10) ** 12  # max_digits=14 with 2 decimal places
+
+
+@dataclass
+class OrganizationImportResult:
+    """What an import found (a preview) or did (a commit): every error, and the counts."""
+
+    errors: list[RowError] = field(default_factory=list)
+    # D2 warnings (foreign division code, embedded organization-code check) on the codes that
+    # would enter the register: not refusals, but staff should look before confirming.
+    warnings: list[RowError] = field(default_factory=list)
+    to_create: int = 0
+    to_update: int = 0
+    unchanged: int = 0
+    created: int = 0
+    updated: int = 0
+    committed: bool = False
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Plan:
+    result: OrganizationImportResult
+    creates: list[Organization] = field(default_factory=list)
+    updates: list[Organization] = field(default_factory=list)
+    changed_fields: set[str] = field(default_factory=set)
+
+
+class _CellError(Exception):
+    pass
+
+
+def organizations_import(
+    *, fileobj: IO[bytes], actor: Any = None, commit: bool = True
+) -> OrganizationImportResult:
+    """名录导入: create and update organizations from an .xlsx sheet, keyed by USCC.
+
+    With `commit=False` it only validates and counts (the preview). With `commit=True` it
+    writes nothing unless every row is valid. Raises `common.excel.ExcelFormatError` for a
+    file that cannot be read at all (not .xlsx, empty, wrong headers).
+    """
+    sheet = xlsx_read(
+        fileobj,
+        columns=ORGANIZATION_HEADERS,
+        required=[c.header for c in ORGANIZATION_COLUMNS if c.required],
+        max_rows=MAX_ROWS,
+    )
+    if not commit:
+        return _plan(sheet, lock=False).result
+    try:
+        with transaction.atomic():
+            # Validate under row locks so that what is checked is what gets written.
+            plan = _plan(sheet, lock=True)
+            if plan.result.errors:
+                return plan.result
+            _write(plan, actor=actor)
+    except IntegrityError:
+        return OrganizationImportResult(
+            errors=[
+                RowError(
+                    0,
+                    "",
+                    "写入时与他人同时进行的登记冲突（如同一统一社会信用代码刚被登记），"
+                    "未写入任何数据，请重新导入。",
+                )
+            ]
+        )
+    return plan.result
+
+
+def _write(plan: _Plan, *, actor: Any) -> None:
+    user = actor if getattr(actor, "pk", None) else None
+    now = timezone.now()
+    if plan.creates:
+        bulk_create_with_history(
+            plan.creates,
+            Organization,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=CHANGE_REASON,
+            default_date=now,
+        )
+    if plan.updates:
+        for org in plan.updates:
+            org.updated_at = now  # auto_now is not applied by bulk_update
+        bulk_update_with_history(
+            plan.updates,
+            Organization,
+            fields=sorted(plan.changed_fields | {"updated_at"}),
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=CHANGE_REASON,
+            default_date=now,
+        )
+    plan.result.created = len(plan.creates)
+    plan.result.updated = len(plan.updates)
+    plan.result.committed = True
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def _plan(sheet: Sheet, *, lock: bool) -> _Plan:
+    plan = _Plan(result=OrganizationImportResult(errors=list(sheet.errors)))
+    present = set(sheet.headers)
+    categories = _category_lookup()
+    units = {u.name: u for u in SupervisingUnit.objects.all()}
+    existing = _existing_by_uscc(sheet, lock=lock)
+    first_row_of: dict[str, int] = {}
+    for row in sheet.rows:
+        _plan_row(
+            row,
+            plan=plan,
+            present=present,
+            categories=categories,
+            units=units,
+            existing=existing,
+            first_row_of=first_row_of,
+        )
+    order = {h: i for i, h in enumerate(ORGANIZATION_HEADERS)}
+    plan.result.errors.sort(key=lambda e: (e.row, order.get(e.column, len(order))))
+    return plan
+
+
+def _category_lookup() -> dict[str, IndustryCategory]:
+    lookup: dict[str, IndustryCategory] = {}
+    for category in IndustryCategory.objects.all():
+        lookup[category.name] = category
+        lookup[str(category)] = category  # "9 社会服务", as the admin shows it
+    return lookup
+
+
+def _existing_by_uscc(sheet: Sheet, *, lock: bool) -> dict[str, Organization]:
+    codes = sorted(
+        {
+            uscc_normalize(str(row.values[USCC]))
+            for row in sheet.rows
+            if isinstance(row.values.get(USCC), str)
+        }
+    )
+    found: dict[str, Organization] = {}
+    for start in range(0, len(codes), _LOOKUP_CHUNK):
+        qs = Organization.objects.filter(uscc__in=codes[start : start + _LOOKUP_CHUNK])
+        if lock:
+            qs = qs.select_for_update()
+        found.update((org.uscc, org) for org in qs)
+    return found
+
+
+def _plan_row(
+    row: SheetRow,
+    *,
+    plan: _Plan,
+    present: set[str],
+    categories: dict[str, IndustryCategory],
+    units: dict[str, SupervisingUnit],
+    existing: dict[str, Organization],
+    first_row_of: dict[str, int],
+) -> None:
+    errors: list[RowError] = []
+    values: dict[str, Any] = {}
+    bad_row = bool(row.refused)
+
+    def cell(header: str, parse) -> Any:
+        nonlocal bad_row
+        if header in row.refused or header not in present:
+            return None
+        try:
+            return parse(row.values.get(header))
+        except _CellError as exc:
+            errors.append(RowError(row.number, header, str(exc)))
+            bad_row = True
+            return None
+
+    org_type = cell(ORG_TYPE, _parse_org_type)
+    if org_type:
+        values["org_type"] = org_type
+    uscc = None
+    if USCC not in row.refused:
+        uscc, problems = _parse_uscc(row.values.get(USCC), org_type=org_type)
+        for message in problems:
+            errors.append(RowError(row.number, USCC, message))
+            bad_row = True
+    if uscc and uscc in first_row_of:
+        errors.append(
+            RowError(
+                row.number,
+                USCC,
+                f"与第{first_row_of[uscc]}行的统一社会信用代码重复；"
+                "同一文件中每个组织只能出现一次（R-USCC-02）。",
+            )
+        )
+        bad_row = True
+    elif uscc:
+        first_row_of[uscc] = row.number
+
+    simple = (
+        (NAME, "name", _required_text),
+        (LEGAL_REPRESENTATIVE, "legal_representative", _required_text),
+        (DOMICILE, "domicile", _required_text),
+        (PHONE, "phone", _text),
+        (BUSINESS_SCOPE, "business_scope", _text),
+        (CERTIFICATE_NO, "registration_certificate_no", _text),
+        (REGISTERED_CAPITAL, "registered_capital", _parse_capital),
+        (ESTABLISHED_ON, "established_on", _parse_date),
+        (INDUSTRY_ASSOCIATION, "is_industry_association", _parse_bool),
+        (INDUSTRY_CATEGORY, "industry_category", lambda raw: _parse_category(raw, categories)),
+        (SUPERVISING_UNIT, "supervising_unit", lambda raw: _parse_unit(raw, units)),
+    )
+    for header, name, parse in simple:
+        if header in present and header not in row.refused:
+            value = cell(header, parse)
+            if not any(e.column == header for e in errors):
+                values[name] = value
+    status = cell(STATUS, _parse_status)
+
+    if (
+        values.get("is_industry_association")
+        and org_type
+        and org_type != OrganizationType.SOCIAL_GROUP
+    ):
+        errors.append(
+            RowError(
+                row.number,
+                INDUSTRY_ASSOCIATION,
+                f"只有社会团体可以标记为行业协会商会，本行组织类型为“{OrganizationType(org_type).label}”"
+                "（R-ORG-02）。",
+            )
+        )
+        bad_row = True
+
+    current = existing.get(uscc) if uscc else None
+    if current is not None:
+        _plan_update(row, current, values, status, errors, plan, bad_row=bad_row)
+    elif uscc:
+        _plan_create(row, uscc, values, status, errors, plan, bad_row=bad_row)
+    plan.result.errors.extend(errors)
+
+
+def _plan_update(
+    row: SheetRow,
+    current: Organization,
+    values: dict[str, Any],
+    status: str | None,
+    errors: list[RowError],
+    plan: _Plan,
+    *,
+    bad_row: bool,
+) -> None:
+    if status and status != current.status:
+        errors.append(
+            RowError(
+                row.number,
+                STATUS,
+                f"登记状态不能通过导入变更（当前为“{current.get_status_display()}”，"
+                f"表中为“{LifecycleStatus(status).label}”）；注销、撤销登记请在系统中办理"
+                "（DESIGN.md §3）。",
+            )
+        )
+        bad_row = True
+    changes = {
+        name: value
+        for name, value in values.items()
+        if name in IMPORT_FIELDS and not _same(name, _stored(current, name), value)
+    }
+    guarded = {k: v for k, v in changes.items() if k in ("legal_representative", "org_type")}
+    if guarded:
+        try:
+            organization_check_change(organization=current, changes=guarded)
+        except ValidationError as exc:
+            errors.extend(_row_errors(row.number, exc))
+            bad_row = True
+    if bad_row or errors:
+        return
+    if not changes:
+        plan.result.unchanged += 1
+        return
+    for name, value in changes.items():
+        setattr(current, name, value)
+    if _full_clean(row.number, current, errors):
+        plan.updates.append(current)
+        plan.changed_fields.update(changes)
+        plan.result.to_update += 1
+
+
+def _plan_create(
+    row: SheetRow,
+    uscc: str,
+    values: dict[str, Any],
+    status: str | None,
+    errors: list[RowError],
+    plan: _Plan,
+    *,
+    bad_row: bool,
+) -> None:
+    if status and status != LifecycleStatus.ACTIVE:
+        errors.append(
+            RowError(
+                row.number,
+                STATUS,
+                f"新登记的组织登记状态只能为“正常”或留空，表中为“{LifecycleStatus(status).label}”"
+                "；注销、撤销登记请在系统中办理（DESIGN.md §3）。",
+            )
+        )
+        bad_row = True
+    if bad_row or errors:
+        return
+    org = Organization(uscc=uscc, status=LifecycleStatus.ACTIVE, **values)
+    if _full_clean(row.number, org, errors):
+        plan.creates.append(org)
+        plan.result.to_create += 1
+        plan.result.warnings.extend(
+            RowError(row.number, USCC, p.message)
+            for p in uscc_problems(uscc, division_code=settings.REGISTRY_DIVISION_CODE)
+            if not p.is_error
+        )
+
+
+def _full_clean(number: int, org: Organization, errors: list[RowError]) -> bool:
+    try:
+        # Foreign keys come from the preloaded lookups and the USCC's uniqueness from the
+        # preloaded map and the in-file check: letting full_clean re-check them would cost
+        # several queries per row. The database constraints still guard the write.
+        org.full_clean(exclude=list(FK_FIELDS), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.extend(_row_errors(number, exc))
+        return False
+    return True
+
+
+def _row_errors(number: int, exc: ValidationError) -> list[RowError]:
+    if not hasattr(exc, "error_dict"):
+        return [RowError(number, "", message) for message in exc.messages]
+    out = []
+    for name, messages in exc.message_dict.items():
+        column = COLUMN_BY_FIELD.get(name)
+        header = column.header if column and name != NON_FIELD_ERRORS else ""
+        out.extend(RowError(number, header, message) for message in messages)
+    return out
+
+
+def _stored(org: Organization, name: str) -> Any:
+    # Foreign keys by id: reading the related object would cost a query per row.
+    return getattr(org, f"{name}_id") if name in FK_FIELDS else getattr(org, name)
+
+
+def _same(name: str, stored: Any, new: Any) -> bool:
+    if name in FK_FIELDS:
+        return stored == (new.pk if new else None)
+    if name in TEXT_FIELDS:
+        # Excel stores line breaks as "\n" and people do not see surrounding blanks: neither
+        # is a change, so an exported file imports back as unchanged.
+        return _plain(stored) == _plain(new)
+    return stored == new
+
+
+def _plain(value: Any) -> str:
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# ---------------------------------------------------------------------------- cell parsers
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return YES if raw else NO
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))  # a phone number typed as a number
+    if isinstance(raw, datetime.datetime) and raw.time() == datetime.time(0):
+        return raw.date().isoformat()
+    return str(raw).replace("\u3000", " ").strip()
+
+
+def _required_text(raw: Any) -> str:
+    value = _text(raw)
+    if not value:
+        raise _CellError("必填，不能为空。")
+    return value
+
+
+def _parse_uscc(raw: Any, *, org_type: str | None) -> tuple[str | None, list[str]]:
+    """The normalized code (None when there is none to look up) and every error rule it breaks.
+
+    A code whose only fault is a type digit that disagrees with 组织类型 is still returned,
+    so that a changed type on an existing organization meets organization_check_change.
+    """
+    if is_blank(raw):
+        return None, ["必填，不能为空。"]
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return None, [
+            "统一社会信用代码必须以文本格式填写：数字格式会丢失位数（如末位变成0）；"
+            "请把该列设为“文本”后重新输入（R-USCC-01）。"
+        ]
+    code = uscc_normalize(str(raw))
+    problems = uscc_errors(code, org_type=org_type)
+    if any(p.code != "type_mismatch" for p in problems):
+        return None, [p.message for p in problems]
+    return code, [p.message for p in problems]
+
+
+def _parse_org_type(raw: Any) -> str:
+    text = _text(raw)
+    if not text:
+        raise _CellError("必填，不能为空。")
+    try:
+        return _TYPE_BY_LABEL[text]
+    except KeyError:
+        raise _CellError(
+            f"组织类型“{text}”无法识别，应为：社会团体、民办非企业单位（社会服务机构）、基金会"
+            "（DOMAIN.md §2.1）。"
+        ) from None
+
+
+def _parse_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = _text(raw).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _CellError(f"“{text}”无法识别，应填“是”或“否”（留空视为“否”）。")
+
+
+def _parse_category(raw: Any, categories: dict[str, IndustryCategory]) -> IndustryCategory:
+    text = _text(raw)
+    if not text:
+        raise _CellError("必填，不能为空。")
+    try:
+        return categories[text]
+    except KeyError:
+        names = "、".join(c.name for c in sorted(set(categories.values()), key=lambda c: c.code))
+        raise _CellError(f"行业分类“{text}”不存在，应为以下之一：{names}（R-CLS-01）。") from None
+
+
+def _parse_unit(raw: Any, units: dict[str, SupervisingUnit]) -> SupervisingUnit | None:
+    text = _text(raw)
+    if not text:
+        return None  # R-ORG-03: directly registered organizations have no supervising unit
+    try:
+        return units[text]
+    except KeyError:
+        raise _CellError(
+            f"业务主管单位“{text}”不存在（按单位全称匹配）；请先在系统中添加该单位，"
+            "没有业务主管单位的请留空（R-ORG-03）。"
+        ) from None
+
+
+def _parse_capital(raw: Any) -> Decimal:
+    if is_blank(raw):
+        return Decimal("0.00")
+    if isinstance(raw, bool):
+        raise _CellError("注册资金应为金额数字（单位：元）。")
+    if isinstance(raw, int | float):
+        text = repr(raw)
+    else:
+        text = re.sub(r"[,，\s]", "", str(raw)).removesuffix("元")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise _CellError(f"注册资金“{raw}”不是有效金额，应为数字（单位：元）。") from None
+    if not value.is_finite():
+        raise _CellError(f"注册资金“{raw}”不是有效金额，应为数字（单位：元）。")
+    if value < 0:
+        raise _CellError("注册资金不能为负数。")
+    if value != value.quantize(_CENT):
+        raise _CellError("注册资金最多保留两位小数（单位：元）。")
+    if value >= _MAX_CAPITAL:
+        raise _CellError("注册资金超出范围（应小于一万亿元）。")
+    return value.quantize(_CENT)
+
+
+def _parse_date(raw: Any) -> datetime.date:
+    if is_blank(raw):
+        raise _CellError("必填，不能为空。")
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _CellError(f"“{text}”不是有效日期，应为“年-月-日”格式，如 2018-01-15。")
+
+
+def _parse_status(raw: Any) -> str | None:
+    text = _text(raw)
+    if not text:
+        return None
+    try:
+        return _STATUS_BY_LABEL[text]
+    except KeyError:
+        labels = "、".join(LifecycleStatus.labels)
+        raise _CellError(f"登记状态“{text}”无法识别，应为：{labels}。") from None
