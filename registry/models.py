@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.scoping import ScopedQuerySet
+
 from .choices import (
     REGISTERED_STATUSES,
     LifecycleStatus,
@@ -55,6 +57,10 @@ class SupervisingUnit(models.Model):
     is_active = models.BooleanField("有效", default=True)
     history = HistoricalRecords()
 
+    objects = ScopedQuerySet.as_manager()
+    # Row scope (common.scoping): a department user sees its own unit.
+    scope_unit_path = "pk"
+
     class Meta:
         verbose_name = "业务主管单位"
         verbose_name_plural = "业务主管单位"
@@ -64,7 +70,7 @@ class SupervisingUnit(models.Model):
         return self.name
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(ScopedQuerySet):
     def registered_on(self, day: datetime.date) -> OrganizationQuerySet:
         """Organizations that were on the register on `day`, answered from dates alone."""
         return self.filter(established_on__lte=day).filter(
@@ -141,6 +147,8 @@ class Organization(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     objects = OrganizationManager()
+    # Row scope (common.scoping): a department user sees the organizations it supervises.
+    scope_unit_path = "supervising_unit"
 
     class Meta:
         verbose_name = "社会组织"

@@ -122,23 +122,62 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# Department users act for one supervising unit (common.DepartmentMembership); `common`
+# names the model by this setting so it never imports a domain app (.importlinter).
+SCOPE_UNIT_MODEL = "registry.SupervisingUnit"
+
+# Django's cache: Redis when REDIS_URL is set (shared by every gunicorn worker, so the API
+# throttle counts per token across processes), otherwise memory of the one process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["common.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["common.api.permissions.ScopedModelPermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["common.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_THROTTLE_RATE", "1200/min")},
+    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.StandardPagination",
+    "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "common.api.filters.SearchFilter",
+        "common.api.filters.StableOrderingFilter",
     ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "common.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "社会组织登记监管平台 API",
-    "DESCRIPTION": "供业务主管单位对接的 REST API。",
+    "DESCRIPTION": (
+        "供业务主管单位对接的 REST API。\n\n"
+        "- 认证：请求头 `Authorization: Token <令牌>`；缺少、无效、过期或已吊销的令牌返回 401。\n"
+        "- 范围：部门令牌只能看到本单位主管的社会组织及其相关记录；"
+        "其他单位的记录与不存在的记录一样返回 404。\n"
+        "- 列表分页：`count`、`next`、`previous`、`results`；`page_size` 最大 1000。\n"
+        '- 错误：JSON。字段错误为 `{字段: [说明]}`，其他错误为 `{"detail": "说明"}`。\n'
+        "- 限流：按令牌计数，超出返回 429 并带 `Retry-After` 头。"
+    ),
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are public (they describe, they do not disclose records).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
 }
 
 # Domain parameters (DOMAIN.md marks these as local or unconfirmed: configurable, not constants).

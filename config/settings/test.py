@@ -14,6 +14,15 @@ DATABASES = {
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # One namespace per test process: counts and throttle buckets cached by an earlier run
+        # (whose pks a recreated database reuses) must not leak into this one.
+        "KEY_PREFIX": f"test-{os.getpid()}",
+    }
+}
 # Unit tests run tasks eagerly; tests marked `worker` start a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

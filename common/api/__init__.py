@@ -1,0 +1,1 @@
+"""The API kernel every resource builds on: authentication, scope, permissions, errors, pages."""

@@ -1,0 +1,109 @@
+"""Base viewsets: the caller's scope is applied once, in `initial()`, to every queryset.
+
+The shape is NetBox's `BaseViewSet.initial`: after authentication, permissions and throttles,
+`self.queryset` is replaced by `self.queryset.restrict(user, action)`, so list, detail,
+filters and writes all start from the restricted rows. An object outside the scope is then
+simply not found (404, the same body as a missing one). Writes re-read the saved object
+through the restricted queryset inside the transaction and roll back when it fell out.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from rest_framework import exceptions, mixins
+from rest_framework.viewsets import GenericViewSet
+
+# HTTP method → the Django permission action (and `restrict()` action) it needs.
+HTTP_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
+class ScopedViewSet(GenericViewSet):
+    """Every resource of /api/v1/ derives from this (directly or through the classes below).
+
+    - `queryset` must be a `common.scoping.ScopedQuerySet` (its model declares
+      `scope_unit_path`);
+    - `action_scope_map` maps a custom action to the permission action it needs
+      (default: from the HTTP method, e.g. POST → add);
+    - `department_actions` lists the non-read actions department users may call.
+    """
+
+    action_scope_map: dict[str, str] = {}
+    department_actions: tuple[str, ...] = ()
+
+    def get_scope_action(self) -> str | None:
+        if self.action in self.action_scope_map:
+            return self.action_scope_map[self.action]
+        return HTTP_ACTIONS.get(self.request.method)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._reject_nul_characters(request, kwargs)
+        if not hasattr(self.queryset, "restrict"):
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}.queryset 必须是 ScopedQuerySet（common.scoping）。"
+            )
+        # Restrict the view's queryset once: everything below starts from permitted rows.
+        self.queryset = self.queryset.restrict(request.user, self.get_scope_action() or "view")
+        self._scope_applied = True
+
+    def get_queryset(self):
+        if not getattr(self, "_scope_applied", False) and not getattr(
+            self, "swagger_fake_view", False
+        ):
+            # Fail closed: a queryset read before initial() (or by a path that skipped it)
+            # must not leak rows.
+            return self.queryset.none()
+        return super().get_queryset()
+
+    @staticmethod
+    def _reject_nul_characters(request, kwargs) -> None:
+        # PostgreSQL cannot compare strings containing NUL; answer 400 instead of a 500.
+        values = [*kwargs.values()]
+        for key, vals in request.query_params.lists():
+            values.append(key)
+            values.extend(vals)
+        if any("\x00" in str(v) for v in values):
+            raise exceptions.ValidationError({"detail": "参数中不得包含空字符（\\x00）。"})
+
+
+class ScopedWriteMixin:
+    """Create/update inside a transaction that is rolled back when the saved object is no
+    longer within the caller's scope (e.g. a department moving an organization elsewhere)."""
+
+    out_of_scope_detail = "保存后的记录不在您的权限范围内，操作未生效。"
+
+    def _save_within_scope(self, serializer) -> None:
+        with transaction.atomic():
+            instance = serializer.save()
+            if not self.get_queryset().filter(pk=instance.pk).exists():
+                raise exceptions.PermissionDenied(self.out_of_scope_detail)
+
+    def perform_create(self, serializer) -> None:
+        self._save_within_scope(serializer)
+
+    def perform_update(self, serializer) -> None:
+        self._save_within_scope(serializer)
+
+
+class ScopedReadOnlyModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """List and detail of a scoped model."""
+
+
+class ScopedModelViewSet(
+    ScopedWriteMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    ScopedViewSet,
+):
+    """List, detail, create and update of a scoped model (no delete: records are kept)."""

@@ -1,0 +1,78 @@
+"""Output shapes of the register's API resources."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from registry.models import IndustryCategory, Organization, SupervisingUnit
+
+
+class IndustryCategoryBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndustryCategory
+        fields = ["code", "name"]
+
+
+class SupervisingUnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupervisingUnit
+        fields = ["code", "name"]
+
+
+class CurrentRatingSerializer(serializers.Serializer):
+    grade = serializers.CharField(help_text="评估等级（1A–5A）")
+    expires_on = serializers.DateField(help_text="有效期至")
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    """社会组织. Reads annotations of `registry.api.views.organization_api_queryset`."""
+
+    org_type_display = serializers.CharField(source="get_org_type_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    industry_category = IndustryCategoryBriefSerializer(read_only=True)
+    supervising_unit = SupervisingUnitBriefSerializer(read_only=True, allow_null=True)
+    current_rating = serializers.SerializerMethodField(help_text="当前有效的等级评估；无则为 null")
+
+    class Meta:
+        model = Organization
+        fields = [
+            "uscc",
+            "name",
+            "org_type",
+            "org_type_display",
+            "is_industry_association",
+            "industry_category",
+            "supervising_unit",
+            "legal_representative",
+            "domicile",
+            "phone",
+            "business_scope",
+            "registered_capital",
+            "registration_certificate_no",
+            "established_on",
+            "status",
+            "status_display",
+            "deregistered_on",
+            "revoked_on",
+            "current_rating",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CurrentRatingSerializer(allow_null=True))
+    def get_current_rating(self, obj: Organization) -> dict | None:
+        grade = getattr(obj, "current_rating_grade", None)
+        if grade is None:
+            return None
+        return {"grade": grade, "expires_on": obj.current_rating_expires_on.isoformat()}
+
+
+class SupervisingUnitSerializer(serializers.ModelSerializer):
+    """业务主管单位."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = SupervisingUnit
+        fields = ["code", "name", "kind", "kind_display", "is_active"]
+        read_only_fields = fields
