@@ -190,3 +190,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Supervision parameters (DOMAIN.md D4, D11): configurable, not constants.
+INSPECTION_PUBLICATION_WORKING_DAYS = int(
+    os.environ.get("INSPECTION_PUBLICATION_WORKING_DAYS", "20")
+)
+DEPARTURE_AUDIT_VALID_DAYS = int(os.environ.get("DEPARTURE_AUDIT_VALID_DAYS", "365"))

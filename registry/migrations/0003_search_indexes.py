@@ -24,7 +24,7 @@ def _run(statements):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             for sql in statements:
-                schema_editor.execute(sql)
+                schema_editor.execute(sql, params=None)
 
     return run
 

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from common.excel import ExcelFormatError, RowError
-from registry import services
 from registry.choices import LifecycleStatus, OrganizationType
 from registry.exports import ORGANIZATION_HEADERS
 from registry.imports import CHANGE_REASON, organizations_import
@@ -297,19 +296,7 @@ def test_changing_the_type_of_an_existing_organization_is_refused_by_the_service
     assert org.org_type == OrganizationType.PRIVATE_NON_ENTERPRISE
 
 
-@pytest.fixture
-def departure_audit_guard():
-    """A stand-in for oversight's D11 guard: every legal-representative change needs an audit."""
-
-    def guard(organization, new_rep, on):
-        return f"{organization.name}更换法定代表人前须完成离任审计（R-AUD-01）。"
-
-    services.register_legal_representative_guard(guard)
-    yield guard
-    services._legal_representative_guards.remove(guard)
-
-
-def test_legal_representative_change_goes_through_the_registered_guards(departure_audit_guard):
+def test_legal_representative_change_needs_a_departure_audit_d11():
     org = OrganizationFactory(legal_representative="张三")
     untouched = OrganizationFactory(legal_representative="王五")
 
@@ -319,13 +306,24 @@ def test_legal_representative_change_goes_through_the_registered_guards(departur
 
     error = only_error(result)
     assert (error.row, error.column) == (2, "法定代表人")
-    assert "离任审计" in error.message
+    assert "离任" in error.message and "R-AUD-01" in error.message
     org.refresh_from_db()
     assert org.legal_representative == "张三"
 
 
-def test_legal_representative_change_without_guards_is_recorded(staff_user):
+def test_legal_representative_change_with_departure_audit_is_recorded(staff_user):
+    from django.utils import timezone
+
+    from oversight.choices import AuditKind
+    from tests.oversight.factories import AuditFactory
+
     org = OrganizationFactory(legal_representative="张三")
+    AuditFactory(
+        organization=org,
+        kind=AuditKind.DEPARTURE,
+        subject_person="张三",
+        completed_on=timezone.localdate(),
+    )
     result = organizations_import(
         fileobj=sheet(row_of(org, **{"法定代表人": "赵六"})), actor=staff_user
     )

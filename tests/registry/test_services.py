@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_deregistration_path_keeps_the_record_and_its_dates(staff_user):
+    from tests.oversight.factories import AuditFactory
+
     org = OrganizationFactory(established_on=D(2016, 3, 1))
+    AuditFactory(organization=org, completed_on=D(2021, 6, 20))  # D11
     services.organization_transition(
         organization=org, to=LifecycleStatus.DEREGISTERING, on=D(2021, 5, 1), actor=staff_user
     )

@@ -1,0 +1,58 @@
+"""Create (and unless --create-only, execute) a 双随机 inspection draw."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from oversight import services
+from oversight.choices import DrawKind, DrawStratification
+from oversight.management.commands._draw_output import print_draw
+
+STRATIFY = {
+    "type": DrawStratification.TYPE,
+    "industry": DrawStratification.INDUSTRY,
+    "supervising_unit": DrawStratification.SUPERVISING_UNIT,
+}
+
+
+class Command(BaseCommand):
+    help = "创建双随机抽查（承诺），并在未指定 --create-only 时立即执行（揭示）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--kind", required=True, choices=DrawKind.values)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--round", type=int, default=1)
+        parser.add_argument("--ratio", default="0.10")
+        parser.add_argument("--stratify", choices=sorted(STRATIFY), default=None)
+        parser.add_argument("--public-value-source", default="")
+        parser.add_argument("--public-value", default="")
+        parser.add_argument("--as-of", default=None, help="名录截止日 YYYY-MM-DD（默认今天）")
+        parser.add_argument("--create-only", action="store_true")
+
+    def handle(self, *args, **o):
+        import datetime
+
+        try:
+            ratio = Decimal(o["ratio"])
+        except InvalidOperation as exc:
+            raise CommandError(f"--ratio 不是有效的小数：{o['ratio']}") from exc
+        try:
+            draw, created = services.inspection_draw_create(
+                kind=o["kind"],
+                year=o["year"],
+                round=o["round"],
+                ratio=ratio,
+                stratify_by=STRATIFY.get(o["stratify"], ""),
+                public_value_source=o["public_value_source"],
+                as_of=datetime.date.fromisoformat(o["as_of"]) if o["as_of"] else None,
+            )
+            if not created:
+                self.stderr.write("该类型、年度、批次的抽查已存在，沿用原抽查。")
+            if not o["create_only"]:
+                draw, _ = services.inspection_draw_execute(
+                    draw_id=draw.pk, public_value=o["public_value"]
+                )
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from exc
+        print_draw(self.stdout, draw)

@@ -1,0 +1,527 @@
+"""Supervision records: annual reports, inspectors, draws and inspections, audits, joint
+inspections, interviews and circulars (DESIGN.md §4, DOMAIN.md §4, §9)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from common.scoping import ScopedQuerySet
+from registry.models import Organization, SupervisingUnit
+
+from .choices import (
+    AnnualReportStatus,
+    AuditKind,
+    DrawKind,
+    DrawStatus,
+    DrawStratification,
+    InspectionOutcome,
+    InspectionStatus,
+    ReviewModel,
+    ReviewResult,
+    SupervisorOpinion,
+)
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class AnnualReportCycle(models.Model):
+    """年报周期: deadlines and review model of one report year, set per cycle (D3, R-ANN-04)."""
+
+    year = models.PositiveSmallIntegerField("报告年度", unique=True)
+    review_model = models.CharField(
+        "审查方式", max_length=20, choices=ReviewModel.choices, default=ReviewModel.INSPECTION
+    )
+    supervisor_deadline = models.DateField(
+        "报送业务主管单位截止日", help_text="默认次年3月31日（R-ANN-01）。"
+    )
+    bureau_deadline = models.DateField(
+        "报送登记管理机关截止日", help_text="默认次年5月31日（R-ANN-01）。"
+    )
+    exemption_cutoff = models.DateField(
+        "民非豁免起算日",
+        help_text="在此日期及以后成立的民办非企业单位本年度免报（成立不满6个月，R-ANN-02）。",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年报周期"
+        verbose_name_plural = "年报周期"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度"
+
+    @classmethod
+    def defaults_for(cls, year: int) -> dict:
+        return {
+            "supervisor_deadline": datetime.date(year + 1, 3, 31),
+            "bureau_deadline": datetime.date(year + 1, 5, 31),
+            "exemption_cutoff": datetime.date(year, 7, 1),
+        }
+
+
+class AnnualReport(models.Model):
+    """年度工作报告: one organization's report for one year, with opinion and review."""
+
+    scope_unit_path = "organization__supervising_unit"
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="社会组织",
+        on_delete=models.PROTECT,
+        related_name="annual_reports",
+    )
+    year = models.PositiveSmallIntegerField("报告年度")
+    submitted_on = models.DateField("报送日期")
+    is_sealed = models.BooleanField(
+        "已签字盖章", default=True, help_text="未签字盖章视为未按要求报送（R-ANN-06）。"
+    )
+    income = models.DecimalField("本年收入（元）", **MONEY, default=Decimal("0"))
+    expenditure = models.DecimalField("本年支出（元）", **MONEY, default=Decimal("0"))
+    net_assets = models.DecimalField("年末净资产（元）", **MONEY, default=Decimal("0"))
+    staff_count = models.PositiveIntegerField("工作人员数", default=0)
+    full_time_staff = models.PositiveIntegerField("专职工作人员数", default=0)
+    activities_held = models.PositiveIntegerField("开展活动次数", default=0)
+    party_members = models.PositiveIntegerField("正式党员数", default=0)
+    probationary_party_members = models.PositiveIntegerField("预备党员数", default=0)
+    status = models.CharField(
+        "办理状态",
+        max_length=20,
+        choices=AnnualReportStatus.choices,
+        default=AnnualReportStatus.AWAITING_OPINION,
+    )
+    supervisor_opinion = models.CharField(
+        "初审意见", max_length=10, choices=SupervisorOpinion.choices, blank=True
+    )
+    supervisor_remarks = models.TextField("初审说明", blank=True)
+    supervisor_opinion_on = models.DateTimeField("初审时间", null=True, blank=True)
+    supervisor_opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="初审人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    result = models.CharField(
+        "审查结论",
+        max_length=20,
+        choices=ReviewResult.choices,
+        blank=True,
+        help_text="年报模式不出具结论（R-ANN-08）。",
+    )
+    remarks = models.TextField("审查意见", blank=True)
+    reviewed_on = models.DateField("审查日期", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审查人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "年度工作报告"
+        verbose_name_plural = "年度工作报告"
+        ordering = ["-year", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message="该组织该年度的年度工作报告已存在。",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "status"], name="oversight_report_year_status")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}年度报告"
+
+
+class Inspector(models.Model):
+    """执法检查人员: one entry of the inspector register (一单两库, R-INS-07)."""
+
+    code = models.CharField("人员编号", max_length=32, unique=True)
+    name = models.CharField("姓名", max_length=50)
+    unit = models.CharField("所在单位", max_length=100)
+    certificate_no = models.CharField("执法证号", max_length=50, blank=True)
+    field = models.CharField("业务领域", max_length=100, blank=True)
+    is_active = models.BooleanField("在册", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "执法检查人员"
+        verbose_name_plural = "执法检查人员"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class InspectorConflict(models.Model):
+    """回避申报: an inspector's declared stake in an organization or a supervising unit (R-INS-10)."""
+
+    inspector = models.ForeignKey(
+        Inspector, verbose_name="检查人员", on_delete=models.PROTECT, related_name="conflicts"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="社会组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    supervising_unit = models.ForeignKey(
+        SupervisingUnit,
+        verbose_name="业务主管单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField("回避事由", max_length=200)
+    declared_on = models.DateField("申报日期")
+    ended_on = models.DateField("解除日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "回避申报"
+        verbose_name_plural = "回避申报"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False, supervising_unit__isnull=True)
+                | Q(organization__isnull=True, supervising_unit__isnull=False),
+                name="%(app_label)s_%(class)s_one_target",
+                violation_error_message="回避对象须为一个社会组织或一个业务主管单位（二选一）。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector} 回避 {self.organization or self.supervising_unit}"
+
+
+class InspectionDraw(models.Model):
+    """双随机抽查: a commit-then-reveal draw of organizations and inspectors (DESIGN.md §4.2).
+
+    Creation freezes the population, the roster and the conflicts and publishes their hashes
+    with SHA-256(nonce); execution reveals the nonce and derives everything from the seed.
+    After execution the row is immutable: a database trigger refuses UPDATE and DELETE.
+    """
+
+    kind = models.CharField("抽查类型", max_length=32, choices=DrawKind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    round = models.PositiveSmallIntegerField("批次", default=1)
+    ratio = models.DecimalField(
+        "抽查比例",
+        max_digits=6,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))],
+    )
+    stratify_by = models.CharField(
+        "分层方式", max_length=20, choices=DrawStratification.choices, blank=True, default=""
+    )
+    population_rule = models.CharField("抽查对象范围", max_length=200)
+    population_as_of = models.DateField("名录截止日")
+    status = models.CharField(
+        "状态", max_length=10, choices=DrawStatus.choices, default=DrawStatus.CREATED
+    )
+    population_size = models.PositiveIntegerField("抽查总体数 N")
+    sample_size = models.PositiveIntegerField("抽取数量 k")
+    ratio_warning = models.CharField("比例提示", max_length=300, blank=True)
+    inspectors_per_org = models.PositiveSmallIntegerField("每家检查人员数", default=2)
+    candidate_window = models.PositiveSmallIntegerField("候选窗口", default=8)
+    population_text = models.TextField("抽查对象名录", editable=False)
+    population_hash = models.CharField("名录 SHA-256", max_length=64, editable=False)
+    strata_text = models.TextField("分层表", blank=True, editable=False)
+    strata_hash = models.CharField("分层表 SHA-256", max_length=64, blank=True, editable=False)
+    roster_text = models.TextField("检查人员名录", editable=False)
+    roster_hash = models.CharField("人员名录 SHA-256", max_length=64, editable=False)
+    conflicts_text = models.TextField("回避关系", blank=True, editable=False)
+    conflicts_hash = models.CharField("回避关系 SHA-256", max_length=64, editable=False)
+    nonce = models.BinaryField("随机数（执行前保密）", editable=False)
+    nonce_hash = models.CharField("随机数 SHA-256", max_length=64, editable=False)
+    public_value_source = models.CharField(
+        "公开随机值来源",
+        max_length=300,
+        blank=True,
+        help_text="创建时声明、届时才会公开的数值来源，例如某日某公开彩票开奖号码。",
+    )
+    public_value = models.CharField("公开随机值", max_length=300, blank=True)
+    seed = models.CharField("种子", max_length=64, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    executed_at = models.DateTimeField("执行时间", null=True, blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="执行人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "双随机抽查"
+        verbose_name_plural = "双随机抽查"
+        ordering = ["-year", "kind", "-round"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "round"],
+                name="%(app_label)s_%(class)s_one_per_round",
+                violation_error_message="同一类型、年度、批次只能有一次抽查。",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="created", executed_at__isnull=True, seed="")
+                | Q(status="executed", executed_at__isnull=False) & ~Q(seed=""),
+                name="%(app_label)s_%(class)s_executed_has_seed",
+                violation_error_message="已执行的抽查必须有执行时间和种子。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.get_kind_display()}第{self.round}批"
+
+    @property
+    def is_executed(self) -> bool:
+        return self.status == DrawStatus.EXECUTED
+
+
+class Inspection(models.Model):
+    """抽查检查: one organization selected by one draw, and what the inspection found."""
+
+    scope_unit_path = "organization__supervising_unit"
+
+    draw = models.ForeignKey(
+        InspectionDraw, verbose_name="抽查", on_delete=models.PROTECT, related_name="inspections"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="社会组织",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    position = models.PositiveIntegerField("抽中顺序")
+    stratum = models.CharField("分层", max_length=100, blank=True)
+    inspectors = models.ManyToManyField(
+        Inspector,
+        verbose_name="检查人员",
+        through="InspectionAssignment",
+        related_name="inspections",
+    )
+    status = models.CharField(
+        "检查状态",
+        max_length=20,
+        choices=InspectionStatus.choices,
+        default=InspectionStatus.PENDING,
+    )
+    started_on = models.DateField("开始日期", null=True, blank=True)
+    completed_on = models.DateField("完成日期", null=True, blank=True)
+    findings = models.TextField("检查发现", blank=True)
+    outcome = models.CharField(
+        "检查结果", max_length=32, choices=InspectionOutcome.choices, blank=True
+    )
+    rectification_deadline = models.DateField("整改期限", null=True, blank=True)
+    rectification_verified_on = models.DateField("整改核实日期", null=True, blank=True)
+    published_on = models.DateField("结果公示日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "抽查检查"
+        verbose_name_plural = "抽查检查"
+        ordering = ["draw", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draw", "organization"], name="%(app_label)s_%(class)s_once_per_draw"
+            ),
+            models.UniqueConstraint(
+                fields=["draw", "position"], name="%(app_label)s_%(class)s_position_per_draw"
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="rectification_required")
+                | Q(rectification_deadline__isnull=False),
+                name="%(app_label)s_%(class)s_rectification_has_deadline",
+                violation_error_message="责令整改须有整改期限。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | (~Q(outcome="") & Q(completed_on__isnull=False)),
+                name="%(app_label)s_%(class)s_completed_has_outcome",
+                violation_error_message="完成的检查须有检查结果和完成日期。",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "draw"], name="oversight_insp_org")]
+
+    def __str__(self) -> str:
+        return f"{self.draw}：{self.organization}"
+
+
+class InspectionAssignment(models.Model):
+    """检查人员分派: an inspector drawn for one inspection (R-INS-04: at least two each)."""
+
+    scope_unit_path = "inspection__organization__supervising_unit"
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name="抽查检查", on_delete=models.PROTECT, related_name="assignments"
+    )
+    inspector = models.ForeignKey(
+        Inspector, verbose_name="检查人员", on_delete=models.PROTECT, related_name="assignments"
+    )
+    position = models.PositiveSmallIntegerField("顺序")
+
+    class Meta:
+        verbose_name = "检查人员分派"
+        verbose_name_plural = "检查人员分派"
+        ordering = ["inspection", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "inspector"], name="%(app_label)s_%(class)s_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} / {self.inspector}"
+
+
+class Audit(models.Model):
+    """审计: a departure, term-end, liquidation or special financial audit (R-AUD-01…06)."""
+
+    scope_unit_path = "organization__supervising_unit"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="社会组织", on_delete=models.PROTECT, related_name="audits"
+    )
+    kind = models.CharField("审计类型", max_length=20, choices=AuditKind.choices)
+    subject_person = models.CharField(
+        "被审计人", max_length=50, blank=True, help_text="离任审计的离任人（通常为法定代表人）。"
+    )
+    period_start = models.DateField("审计期间起", null=True, blank=True)
+    period_end = models.DateField("审计期间止", null=True, blank=True)
+    firm = models.CharField("会计师事务所", max_length=100, blank=True)
+    commissioned_on = models.DateField("委托日期")
+    completed_on = models.DateField("报告日期", null=True, blank=True)
+    report_no = models.CharField("报告文号", max_length=100, blank=True)
+    report_file = models.FileField("审计报告", upload_to="audits/%Y/", blank=True)
+    conclusion = models.TextField("审计结论", blank=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计"
+        verbose_name_plural = "审计"
+        ordering = ["-commissioned_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | ~Q(report_no=""),
+                name="%(app_label)s_%(class)s_completed_has_report",
+                violation_error_message="已出具报告的审计须填写报告文号。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.get_kind_display()}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_on is not None
+
+
+class JointInspection(models.Model):
+    """跨部门联合检查: an inspection carried out with other departments."""
+
+    title = models.CharField("检查名称", max_length=200)
+    held_on = models.DateField("检查日期")
+    departments = models.ManyToManyField(
+        SupervisingUnit, verbose_name="参加部门", related_name="joint_inspections", blank=True
+    )
+    other_departments = models.CharField("其他参加部门", max_length=300, blank=True)
+    organizations = models.ManyToManyField(
+        Organization, verbose_name="检查对象", related_name="joint_inspections"
+    )
+    findings = models.TextField("检查情况", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "联合检查"
+        verbose_name_plural = "联合检查"
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Interview(models.Model):
+    """约谈: a supervisory talk with an organization's responsible people."""
+
+    scope_unit_path = "organization__supervising_unit"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="社会组织", on_delete=models.PROTECT, related_name="interviews"
+    )
+    held_on = models.DateField("约谈日期")
+    reason = models.TextField("约谈事由")
+    interviewees = models.CharField("被约谈人", max_length=200)
+    interviewers = models.CharField("约谈人", max_length=200)
+    outcome = models.TextField("约谈结果", blank=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "约谈"
+        verbose_name_plural = "约谈"
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.held_on} 约谈"
+
+
+class Circular(models.Model):
+    """通报: a notice to a supervising unit (or to all), optionally with an Excel attachment."""
+
+    scope_unit_path = "supervising_unit"
+
+    title = models.CharField("标题", max_length=200)
+    document_no = models.CharField("文号", max_length=100, blank=True)
+    issued_on = models.DateField("印发日期")
+    supervising_unit = models.ForeignKey(
+        SupervisingUnit,
+        verbose_name="主送单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="circulars",
+        help_text="留空表示面向全部单位。",
+    )
+    body = models.TextField("正文", blank=True)
+    attachment = models.FileField("附件", upload_to="circulars/%Y/", blank=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通报"
+        verbose_name_plural = "通报"
+        ordering = ["-issued_on"]
+
+    def __str__(self) -> str:
+        return self.title

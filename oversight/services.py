@@ -1,0 +1,618 @@
+"""Writes of supervision that carry rules: annual reports, draws, inspections, audits."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from common.excel import xlsx_write
+from registry.models import Organization
+from registry.selectors import organizations_registered_on
+
+from . import draw as draw_algorithm
+from .choices import (
+    INSPECTION_TRANSITIONS,
+    AnnualReportStatus,
+    AuditKind,
+    DrawStatus,
+    DrawStratification,
+    InspectionOutcome,
+    InspectionStatus,
+    ReviewModel,
+    SupervisorOpinion,
+)
+from .models import (
+    AnnualReport,
+    AnnualReportCycle,
+    Audit,
+    Circular,
+    Inspection,
+    InspectionAssignment,
+    InspectionDraw,
+    Inspector,
+    InspectorConflict,
+)
+from .selectors import organizations_missing_report
+
+# ------------------------------------------------------------------ annual reports
+
+
+def annual_report_cycle_get(*, year: int) -> AnnualReportCycle:
+    """The cycle of `year`, created with the default deadlines of R-ANN-01/02 when missing."""
+    cycle, _ = AnnualReportCycle.objects.get_or_create(
+        year=year, defaults=AnnualReportCycle.defaults_for(year)
+    )
+    return cycle
+
+
+@transaction.atomic
+def annual_report_submit(
+    *,
+    organization: Organization,
+    year: int,
+    submitted_on: datetime.date,
+    actor: Any = None,
+    **figures: Any,
+) -> AnnualReport:
+    """年报报送: record a report; it goes to the supervising unit first when there is one
+    (R-ANN-01), straight to the bureau when there is none (R-ORG-03)."""
+    if submitted_on.year <= year:
+        raise ValidationError({"submitted_on": f"{year}年度报告应在{year + 1}年报送。"})
+    if organization.established_on > datetime.date(year, 12, 31):
+        raise ValidationError(
+            {"year": f"该组织成立于{organization.established_on}，无{year}年度报告。"}
+        )
+    report = AnnualReport(
+        organization=organization,
+        year=year,
+        submitted_on=submitted_on,
+        status=(
+            AnnualReportStatus.AWAITING_OPINION
+            if organization.supervising_unit_id
+            else AnnualReportStatus.AWAITING_REVIEW
+        ),
+        **figures,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def annual_report_record_opinion(
+    *, report: AnnualReport, opinion: str, remarks: str = "", actor: Any = None
+) -> AnnualReport:
+    """初审意见: the supervising unit's preliminary opinion, once, while the report awaits it."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != AnnualReportStatus.AWAITING_OPINION:
+        raise ValidationError(
+            {"opinion": f"该报告当前为“{report.get_status_display()}”，不在初审阶段。"}
+        )
+    if opinion not in SupervisorOpinion.values:
+        raise ValidationError({"opinion": "初审意见只能是“同意”或“不同意”。"})
+    if opinion == SupervisorOpinion.DISAGREE and not remarks.strip():
+        raise ValidationError({"remarks": "不同意时须说明理由。"})
+    report.supervisor_opinion = opinion
+    report.supervisor_remarks = remarks
+    report.supervisor_opinion_on = timezone.now()
+    report.supervisor_opinion_by = actor if getattr(actor, "pk", None) else None
+    report.status = AnnualReportStatus.AWAITING_REVIEW
+    report.save()
+    return report
+
+
+@transaction.atomic
+def annual_report_review(
+    *,
+    report: AnnualReport,
+    result: str = "",
+    remarks: str = "",
+    reviewed_on: datetime.date | None = None,
+    actor: Any = None,
+) -> AnnualReport:
+    """登记管理机关审查: 年检 gives 合格/基本合格/不合格 (R-ANN-07); 年报 gives none (R-ANN-08)."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != AnnualReportStatus.AWAITING_REVIEW:
+        raise ValidationError(
+            {"result": f"该报告当前为“{report.get_status_display()}”，不能审查。"}
+        )
+    cycle = annual_report_cycle_get(year=report.year)
+    if cycle.review_model == ReviewModel.INSPECTION and not result:
+        raise ValidationError(
+            {"result": "年检模式须给出审查结论（合格、基本合格或不合格，R-ANN-07）。"}
+        )
+    if cycle.review_model == ReviewModel.REPORT and result:
+        raise ValidationError({"result": "年报模式不出具结论（R-ANN-08）。"})
+    report.result = result
+    report.remarks = remarks
+    report.reviewed_on = reviewed_on or timezone.localdate()
+    report.reviewed_by = actor if getattr(actor, "pk", None) else None
+    report.status = AnnualReportStatus.REVIEWED
+    report.full_clean()
+    report.save()
+    return report
+
+
+# ------------------------------------------------------------------ inspection draws
+
+
+def _stratum_key(
+    stratify_by: str, org_type: str, category_code: int | None, unit_code: str | None
+) -> str:
+    # Stratum names must be printable with no whitespace (docs/draw-protocol.md §2).
+    if stratify_by == DrawStratification.TYPE:
+        return org_type
+    if stratify_by == DrawStratification.INDUSTRY:
+        return f"industry-{category_code:02d}"
+    if stratify_by == DrawStratification.SUPERVISING_UNIT:
+        return unit_code or "none"
+    raise ValueError(stratify_by)
+
+
+def draw_population(
+    *, as_of: datetime.date, stratify_by: str = ""
+) -> tuple[list[str], dict[str, list[str]] | None]:
+    """The eligible population: organizations on the register on `as_of` (DESIGN.md §4.2 step
+    1.1), as sorted USCCs and, for a stratified draw, stratum → USCCs."""
+    qs = organizations_registered_on(day=as_of).order_by("uscc")
+    if not stratify_by:
+        return list(qs.values_list("uscc", flat=True).iterator(chunk_size=20000)), None
+    strata: dict[str, list[str]] = defaultdict(list)
+    codes: list[str] = []
+    for uscc, org_type, category, unit in qs.values_list(
+        "uscc", "org_type", "industry_category__code", "supervising_unit__code"
+    ).iterator(chunk_size=20000):
+        codes.append(uscc)
+        strata[_stratum_key(stratify_by, org_type, category, unit)].append(uscc)
+    return codes, dict(strata)
+
+
+def draw_roster_and_conflicts(
+    *, as_of: datetime.date, population: Iterable[str]
+) -> tuple[list[str], dict[str, set[str]]]:
+    """Active inspectors and the conflicts in force on `as_of`, unit conflicts expanded to
+    each organization of the unit in the population (R-INS-10, docs/draw-protocol.md §3)."""
+    roster = sorted(Inspector.objects.filter(is_active=True).values_list("code", flat=True))
+    in_force = InspectorConflict.objects.filter(
+        declared_on__lte=as_of, inspector__is_active=True
+    ).exclude(ended_on__lte=as_of)
+    population_set = set(population)
+    conflicts: dict[str, set[str]] = defaultdict(set)
+    for uscc, code in in_force.filter(organization__isnull=False).values_list(
+        "organization__uscc", "inspector__code"
+    ):
+        if uscc in population_set:
+            conflicts[uscc].add(code)
+    unit_conflicts = list(
+        in_force.filter(supervising_unit__isnull=False).values_list(
+            "supervising_unit_id", "inspector__code"
+        )
+    )
+    if unit_conflicts:
+        by_unit: dict[int, set[str]] = defaultdict(set)
+        for unit_id, code in unit_conflicts:
+            by_unit[unit_id].add(code)
+        for uscc, unit_id in (
+            organizations_registered_on(day=as_of)
+            .filter(supervising_unit_id__in=by_unit)
+            .values_list("uscc", "supervising_unit_id")
+        ):
+            if uscc in population_set:
+                conflicts[uscc] |= by_unit[unit_id]
+    return roster, dict(conflicts)
+
+
+def _parse_conflicts(text: str) -> dict[str, set[str]]:
+    conflicts: dict[str, set[str]] = defaultdict(set)
+    for line in text.split("\n") if text else []:
+        uscc, inspector = line.split("\t")
+        conflicts[uscc].add(inspector)
+    return dict(conflicts)
+
+
+def _parse_strata(text: str) -> dict[str, list[str]] | None:
+    if not text:
+        return None
+    strata: dict[str, list[str]] = defaultdict(list)
+    for line in text.split("\n"):
+        stratum, uscc = line.split("\t")
+        strata[stratum].append(uscc)
+    return dict(strata)
+
+
+def draw_inputs(draw: InspectionDraw) -> dict[str, Any]:
+    """What the frozen record feeds into `draw.execute` (also used by verify_draw)."""
+    return {
+        "ratio": draw.ratio,
+        "population": draw.population_text.split("\n") if draw.population_text else [],
+        "strata": _parse_strata(draw.strata_text),
+        "roster": draw.roster_text.split("\n") if draw.roster_text else [],
+        "conflicts": _parse_conflicts(draw.conflicts_text),
+        "per_org": draw.inspectors_per_org,
+        "window": draw.candidate_window,
+    }
+
+
+def inspection_draw_create(
+    *,
+    kind: str,
+    year: int,
+    round: int = 1,
+    ratio: Decimal = draw_algorithm.DEFAULT_RATIO,
+    stratify_by: str = "",
+    public_value_source: str = "",
+    as_of: datetime.date | None = None,
+    population_rule: str = "",
+    actor: Any = None,
+) -> tuple[InspectionDraw, bool]:
+    """Step 1 (commit): freeze population, roster and conflicts, publish their hashes and
+    SHA-256(nonce). Returns (draw, created); an existing draw of the same (kind, year,
+    round) is returned unchanged, so running the step twice, or in two workers, makes one."""
+    existing = InspectionDraw.objects.filter(kind=kind, year=year, round=round).first()
+    if existing:
+        return existing, False
+    as_of = as_of or timezone.localdate()
+    ratio = Decimal(str(ratio))
+    codes, strata = draw_population(as_of=as_of, stratify_by=stratify_by)
+    roster, conflicts = draw_roster_and_conflicts(as_of=as_of, population=codes)
+    nonce = draw_algorithm.new_nonce()
+    try:
+        commitment = draw_algorithm.commit(
+            ratio=ratio,
+            roster=roster,
+            conflicts=conflicts,
+            nonce=nonce,
+            population=codes,
+            strata=strata,
+            public_value_source=public_value_source,
+        )
+    except draw_algorithm.DrawError as exc:
+        raise ValidationError({"__all__": str(exc)}) from exc
+    draw = InspectionDraw(
+        kind=kind,
+        year=year,
+        round=round,
+        ratio=ratio,
+        stratify_by=stratify_by,
+        population_rule=population_rule or f"{as_of} 在册（正常、注销办理中）的社会组织",
+        population_as_of=as_of,
+        population_size=commitment.population_size,
+        sample_size=commitment.sample_size,
+        ratio_warning=commitment.warning or "",
+        inspectors_per_org=commitment.inspectors_per_organization,
+        candidate_window=commitment.candidate_window,
+        population_text=draw_algorithm.population_text(codes=codes),
+        population_hash=commitment.population_sha256,
+        strata_text=draw_algorithm.strata_text(strata=strata) if strata else "",
+        strata_hash=commitment.strata_sha256 or "",
+        roster_text=draw_algorithm.roster_text(codes=roster),
+        roster_hash=commitment.roster_sha256,
+        conflicts_text=draw_algorithm.conflicts_text(conflicts=conflicts),
+        conflicts_hash=commitment.conflicts_sha256,
+        nonce=nonce,
+        nonce_hash=commitment.nonce_sha256,
+        public_value_source=public_value_source,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    try:
+        with transaction.atomic():
+            draw.save()
+    except IntegrityError:
+        # Another worker committed the same (kind, year, round) first: theirs stands.
+        return InspectionDraw.objects.get(kind=kind, year=year, round=round), False
+    return draw, True
+
+
+def inspection_draw_execute(
+    *, draw_id: int, public_value: str = "", actor: Any = None
+) -> tuple[InspectionDraw, bool]:
+    """Step 2 (reveal): seed = SHA-256(nonce ‖ public value), select and assign, write the
+    inspections, all in one transaction under a row lock. Returns (draw, executed_now); a
+    draw already executed with the same public value is returned as it is, any other
+    attempt to execute it again is refused (DESIGN.md §4.2 step 2.3)."""
+    with transaction.atomic():
+        draw = InspectionDraw.objects.select_for_update().get(pk=draw_id)
+        if draw.is_executed:
+            if public_value and public_value != draw.public_value:
+                raise ValidationError(
+                    {"public_value": "该抽查已经执行，不能重新执行或更换公开随机值。"}
+                )
+            return draw, False
+        if draw.public_value_source and not public_value.strip():
+            raise ValidationError(
+                {
+                    "public_value": f"创建时声明了公开随机值来源（{draw.public_value_source}），须录入该值后执行。"
+                }
+            )
+        try:
+            result = draw_algorithm.execute(
+                nonce=bytes(draw.nonce), public_value=public_value, **draw_inputs(draw)
+            )
+        except draw_algorithm.DrawError as exc:
+            raise ValidationError({"__all__": str(exc)}) from exc
+        _write_inspections(draw=draw, result=result)
+        draw.status = DrawStatus.EXECUTED
+        draw.public_value = public_value
+        draw.seed = result.seed.hex()
+        draw.executed_at = timezone.now()
+        draw.executed_by = actor if getattr(actor, "pk", None) else None
+        draw.save(update_fields=["status", "public_value", "seed", "executed_at", "executed_by"])
+    return draw, True
+
+
+_ID_CHUNK = 20000
+
+
+def _ids_by_code(model, field: str, codes: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for start in range(0, len(codes), _ID_CHUNK):
+        chunk = codes[start : start + _ID_CHUNK]
+        ids.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, "id"))
+    return ids
+
+
+def _write_inspections(*, draw: InspectionDraw, result: draw_algorithm.DrawResult) -> None:
+    """Insert the selection and its inspectors set-wise (COPY on PostgreSQL: a national draw
+    writes ~100k inspections and ~200k assignments inside the execution transaction)."""
+    org_ids = _ids_by_code(Organization, "uscc", result.selected)
+    inspector_ids = dict(Inspector.objects.values_list("code", "id"))
+    inspections = [
+        Inspection(
+            draw=draw,
+            organization_id=org_ids[uscc],
+            position=position,
+            stratum=result.stratum_of.get(uscc, ""),
+        )
+        for position, uscc in enumerate(result.selected, start=1)
+    ]
+    # The draw row is the decision record; the inspections' own history starts here.
+    created = bulk_create_with_history(
+        inspections,
+        Inspection,
+        batch_size=5000,
+        default_user=draw.executed_by,
+        default_change_reason="双随机抽取",
+    )
+    assignments = [
+        InspectionAssignment(
+            inspection_id=inspection.pk, inspector_id=inspector_ids[code], position=i
+        )
+        for inspection, uscc in zip(created, result.selected, strict=True)
+        for i, code in enumerate(result.assignments[uscc], start=1)
+    ]
+    InspectionAssignment.objects.bulk_create(assignments, batch_size=10000)
+
+
+def inspection_draw_verify(*, draw: InspectionDraw) -> list[str]:
+    """Recompute an executed draw from its stored frozen inputs and compare it with the stored
+    hashes, seed, inspections and assignments; the differences, empty when all agree."""
+    problems: list[str] = []
+    if not draw.is_executed:
+        return ["该抽查尚未执行，无可核验的结果。"]
+    inputs = draw_inputs(draw)
+    checks = [
+        (
+            "抽查对象名录",
+            draw_algorithm.population_hash(codes=inputs["population"]),
+            draw.population_hash,
+        ),
+        ("检查人员名录", draw_algorithm.roster_hash(codes=inputs["roster"]), draw.roster_hash),
+        (
+            "回避关系",
+            draw_algorithm.conflicts_hash(conflicts=inputs["conflicts"]),
+            draw.conflicts_hash,
+        ),
+        ("随机数", draw_algorithm.nonce_hash(nonce=bytes(draw.nonce)), draw.nonce_hash),
+    ]
+    if inputs["strata"] is not None or draw.strata_hash:
+        checks.append(
+            ("分层表", draw_algorithm.strata_hash(strata=inputs["strata"] or {}), draw.strata_hash)
+        )
+    for label, computed, stored in checks:
+        if computed != stored:
+            problems.append(f"{label}的 SHA-256 不符：重新计算为 {computed}，记录为 {stored}。")
+    if len(inputs["population"]) != draw.population_size:
+        problems.append(
+            f"抽查总体数不符：名录有 {len(inputs['population'])} 家，记录为 {draw.population_size}。"
+        )
+    try:
+        result = draw_algorithm.execute(
+            nonce=bytes(draw.nonce), public_value=draw.public_value, **inputs
+        )
+    except draw_algorithm.DrawError as exc:
+        return [*problems, f"无法重新计算：{exc}"]
+    if result.seed.hex() != draw.seed:
+        problems.append(f"种子不符：重新计算为 {result.seed.hex()}，记录为 {draw.seed}。")
+    if result.sample_size != draw.sample_size:
+        problems.append(
+            f"抽取数量不符：重新计算为 {result.sample_size}，记录为 {draw.sample_size}。"
+        )
+    stored: dict[str, tuple[int, list[str]]] = {}
+    for inspection in draw.inspections.select_related("organization").prefetch_related(
+        "assignments__inspector"
+    ):
+        stored[inspection.organization.uscc] = (
+            inspection.position,
+            [
+                a.inspector.code
+                for a in sorted(inspection.assignments.all(), key=lambda a: a.position)
+            ],
+        )
+    expected = {
+        uscc: (position, result.assignments[uscc])
+        for position, uscc in enumerate(result.selected, start=1)
+    }
+    for uscc in sorted(expected.keys() - stored.keys()):
+        problems.append(f"应抽中但记录中没有：{uscc}")
+    for uscc in sorted(stored.keys() - expected.keys()):
+        problems.append(f"记录中有但不应抽中：{uscc}")
+    for uscc in sorted(expected.keys() & stored.keys()):
+        if expected[uscc] != stored[uscc]:
+            problems.append(
+                f"{uscc} 的顺序或检查人员不符：应为 {expected[uscc]}，记录为 {stored[uscc]}。"
+            )
+    return problems
+
+
+# ------------------------------------------------------------------ inspections
+
+
+@transaction.atomic
+def inspection_transition(
+    *,
+    inspection: Inspection,
+    to: str,
+    on: datetime.date | None = None,
+    actor: Any = None,
+    findings: str | None = None,
+    outcome: str | None = None,
+    rectification_deadline: datetime.date | None = None,
+) -> Inspection:
+    """Move an inspection pending → in_progress → completed; completing records the outcome."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    on = on or timezone.localdate()
+    if to not in INSPECTION_TRANSITIONS.get(inspection.status, set()):
+        raise ValidationError(
+            {
+                "status": f"检查状态不能从“{inspection.get_status_display()}”变为“{InspectionStatus(to).label}”。"
+            }
+        )
+    if to == InspectionStatus.IN_PROGRESS:
+        inspection.started_on = on
+    if to == InspectionStatus.COMPLETED:
+        if outcome not in InspectionOutcome.values:
+            raise ValidationError({"outcome": "完成检查须填写检查结果。"})
+        if outcome == InspectionOutcome.RECTIFICATION_REQUIRED and not rectification_deadline:
+            raise ValidationError({"rectification_deadline": "责令整改须设定整改期限。"})
+        if rectification_deadline and rectification_deadline <= on:
+            raise ValidationError({"rectification_deadline": "整改期限须晚于检查完成日期。"})
+        inspection.outcome = outcome
+        inspection.completed_on = on
+        inspection.rectification_deadline = (
+            rectification_deadline if outcome == InspectionOutcome.RECTIFICATION_REQUIRED else None
+        )
+    if findings is not None:
+        inspection.findings = findings
+    inspection.status = to
+    if actor is not None and getattr(actor, "pk", None):
+        inspection._history_user = actor
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def inspection_verify_rectification(
+    *, inspection: Inspection, on: datetime.date, actor: Any = None
+) -> Inspection:
+    """整改核实: record the date the bureau verified a required rectification."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.outcome != InspectionOutcome.RECTIFICATION_REQUIRED:
+        raise ValidationError({"rectification_verified_on": "该检查未责令整改。"})
+    if on < inspection.completed_on:
+        raise ValidationError({"rectification_verified_on": "核实日期不能早于检查完成日期。"})
+    inspection.rectification_verified_on = on
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def inspection_publish(*, inspection: Inspection, on: datetime.date | None = None) -> Inspection:
+    """一公开: publish a completed inspection's outcome on the public page (R-INS-09)."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.status != InspectionStatus.COMPLETED:
+        raise ValidationError({"published_on": "只能公示已完成检查的结果。"})
+    inspection.published_on = on or timezone.localdate()
+    inspection.save()
+    return inspection
+
+
+# ------------------------------------------------------------------ audits and D11 guards
+
+
+def liquidation_audit_guard(organization: Organization, to: str, on: datetime.date) -> str | None:
+    """D11/R-AUD-04: deregistration needs a completed liquidation audit report."""
+    if to != "deregistered":
+        return None
+    done = Audit.objects.filter(
+        organization=organization, kind=AuditKind.LIQUIDATION, completed_on__lte=on
+    ).exclude(report_no="")
+    if not done.exists():
+        return "核准注销前须有已出具报告的注销清算审计（R-AUD-04，D11）。"
+    return None
+
+
+def departure_audit_guard(
+    organization: Organization, new_rep: str, on: datetime.date
+) -> str | None:
+    """D11/R-AUD-01: a legal-representative change needs the outgoing one's departure audit."""
+    window = datetime.timedelta(days=settings.DEPARTURE_AUDIT_VALID_DAYS)
+    done = Audit.objects.filter(
+        organization=organization,
+        kind__in=[AuditKind.DEPARTURE, AuditKind.TERM_END],
+        subject_person=organization.legal_representative,
+        completed_on__lte=on,
+        completed_on__gte=on - window,
+    ).exclude(report_no="")
+    if not done.exists():
+        return (
+            f"变更法定代表人前须有原法定代表人{organization.legal_representative}的"
+            "离任（或换届）审计报告（R-AUD-01，D11）。"
+        )
+    return None
+
+
+# ------------------------------------------------------------------ circulars
+
+
+def missing_reports_circular_issue(*, year: int, as_of: datetime.date) -> Circular | None:
+    """通报 after the bureau deadline: the organizations with no report for `year` filed on
+    time, as an Excel attachment (feeds the abnormal-list candidates, R-CRD-02(1)). Issued
+    once per year; None before the deadline."""
+    cycle = annual_report_cycle_get(year=year)
+    if as_of <= cycle.bureau_deadline:
+        return None
+    title = f"{year}年度未按时报送年度工作报告的社会组织名单"
+    existing = Circular.objects.filter(title=title, supervising_unit__isnull=True).first()
+    if existing:
+        return existing
+    missing = organizations_missing_report(cycle=cycle, as_of=as_of)
+    buffer = io.BytesIO()
+    count = xlsx_write(
+        buffer,
+        headers=["统一社会信用代码", "名称", "组织类型", "业务主管单位", "成立日期"],
+        rows=(
+            (
+                o.uscc,
+                o.name,
+                o.get_org_type_display(),
+                o.supervising_unit.name if o.supervising_unit else "",
+                o.established_on,
+            )
+            for o in missing.iterator(chunk_size=2000)
+        ),
+        sheet_title=f"{year}年度未报",
+    )
+    circular = Circular(
+        title=title,
+        issued_on=as_of,
+        body=(
+            f"截至{cycle.bureau_deadline}，共有{count}家社会组织未按时报送{year}年度工作报告"
+            "（R-ANN-01），名单见附件，拟列入活动异常名录候选（R-CRD-02第1项）。"
+        ),
+    )
+    circular.attachment.save(
+        f"missing-reports-{year}.xlsx", ContentFile(buffer.getvalue()), save=False
+    )
+    circular.save()
+    return circular
