@@ -18,6 +18,7 @@ api_v1_urlpatterns = [
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("public/", include("oversight.public_urls")),
     path("api/v1/", include((api_v1_urlpatterns, "api-v1"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

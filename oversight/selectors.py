@@ -10,8 +10,15 @@ from registry.choices import OrganizationType
 from registry.models import Organization
 from registry.selectors import organizations_registered_on
 
+from . import draw as draw_algorithm
 from .choices import InspectionOutcome, InspectionStatus
-from .models import AnnualReport, AnnualReportCycle, Inspection
+from .models import (
+    AnnualReport,
+    AnnualReportCycle,
+    Inspection,
+    InspectionAssignment,
+    InspectionDraw,
+)
 
 
 def organizations_owing_report(*, cycle: AnnualReportCycle) -> QuerySet[Organization]:
@@ -81,3 +88,76 @@ def inspection_publication_due(
     if inspection.completed_on is None:
         return None
     return add_working_days(inspection.completed_on, working_days)
+
+
+# ------------------------------------------------------------------ publication (一公开)
+
+
+def draw_commitment(draw: InspectionDraw) -> draw_algorithm.DrawCommitment:
+    """The public commitment of a draw, rebuilt from its frozen record."""
+    return draw_algorithm.DrawCommitment(
+        ratio=draw.ratio,
+        population_size=draw.population_size,
+        sample_size=draw.sample_size,
+        population_sha256=draw.population_hash,
+        roster_size=len(draw.roster_text.split("\n")) if draw.roster_text else 0,
+        roster_sha256=draw.roster_hash,
+        conflicts_sha256=draw.conflicts_hash,
+        strata_sha256=draw.strata_hash or None,
+        nonce_sha256=draw.nonce_hash,
+        public_value_source=draw.public_value_source,
+        inspectors_per_organization=draw.inspectors_per_org,
+        candidate_window=draw.candidate_window,
+        warning=draw.ratio_warning or None,
+    )
+
+
+def draw_stored_result(draw: InspectionDraw) -> draw_algorithm.DrawResult | None:
+    """The stored outcome of an executed draw (selection in rank order, inspectors in
+    assignment order), in the shape the published draw.json and the verifier use."""
+    if not draw.is_executed:
+        return None
+    selected: list[str] = []
+    stratum_of: dict[str, str] = {}
+    for uscc, stratum in draw.inspections.order_by("position").values_list(
+        "organization__uscc", "stratum"
+    ):
+        selected.append(uscc)
+        if stratum:
+            stratum_of[uscc] = stratum
+    assignments: dict[str, list[str]] = {u: [] for u in selected}
+    for uscc, code in (
+        InspectionAssignment.objects.filter(inspection__draw=draw)
+        .order_by("inspection__position", "position")
+        .values_list("inspection__organization__uscc", "inspector__code")
+    ):
+        assignments[uscc].append(code)
+    allocation = None
+    if draw.strata_text:
+        allocation = dict.fromkeys(
+            sorted({line.split("\t")[0] for line in draw.strata_text.split("\n")}), 0
+        )
+        for stratum in stratum_of.values():
+            allocation[stratum] += 1
+    return draw_algorithm.DrawResult(
+        seed=bytes.fromhex(draw.seed),
+        sample_size=draw.sample_size,
+        selected=selected,
+        assignments=assignments,
+        allocation=allocation,
+        stratum_of=stratum_of,
+    )
+
+
+def draw_published_document(draw: InspectionDraw) -> str:
+    """draw.json as published (docs/draw-protocol.md §3): the commitment from creation on,
+    the nonce, public value, seed and selection once executed."""
+    result = draw_stored_result(draw)
+    doc = draw_algorithm.draw_document(
+        commitment=draw_commitment(draw),
+        result=result,
+        nonce=bytes(draw.nonce) if result else None,
+        public_value=draw.public_value if result else None,
+        metadata={"kind": draw.kind, "year": draw.year, "round": draw.round},
+    )
+    return draw_algorithm.draw_document_json(doc)
