@@ -50,7 +50,7 @@ def staff_client(client, staff_user):
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush every table, data migrations included; put the seeded
-    reference tables (the 15 industry categories of D1) back for whichever test runs next."""
+    reference tables (the 15 industry categories of D1, the beat schedules) back for whichever test runs next."""
     marker = request.node.get_closest_marker("django_db")
     uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
     if not uses_db:
