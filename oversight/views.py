@@ -52,7 +52,9 @@ def draw_detail(request, pk: int):
         .order_by("position")
     )
     page = Paginator(inspections, 200).get_page(request.GET.get("page"))
-    files = [name for name, field in _FROZEN_FILES.items() if name != "strata.tsv" or draw.strata_hash]
+    files = [
+        name for name, field in _FROZEN_FILES.items() if name != "strata.tsv" or draw.strata_hash
+    ]
     return render(
         request,
         "public/draw_detail.html",
