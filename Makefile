@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 run: install
 	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(PY) manage.py seed_demo
-	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(PY) manage.py ensure_staff_login
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(PY) manage.py ensure_staff_login --url http://$(HOST):$(PORT)/admin/
 	DJANGO_SETTINGS_MODULE=$(SETTINGS) ./scripts/serve.sh $(HOST) $(PORT)
 
 test: install

@@ -13,8 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/admin/")
 
-    def handle(self, *args, username: str, **options):
+    def handle(self, *args, username: str, url: str, **options):
         password_file = Path(settings.BASE_DIR) / ".demo-admin-password"
         if password_file.exists():
             password = password_file.read_text().strip()
@@ -32,6 +33,6 @@ class Command(BaseCommand):
             user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"登录地址 http://127.0.0.1:8000/admin/  用户名 {username}  密码 {password}"
+                f"登录地址 {url}  用户名 {username}  密码 {password}"
             )
         )
