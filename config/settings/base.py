@@ -196,3 +196,7 @@ INSPECTION_PUBLICATION_WORKING_DAYS = int(
     os.environ.get("INSPECTION_PUBLICATION_WORKING_DAYS", "20")
 )
 DEPARTURE_AUDIT_VALID_DAYS = int(os.environ.get("DEPARTURE_AUDIT_VALID_DAYS", "365"))
+
+# Large API counts are cached per scope; 0 makes every count exact (common.api.pagination).
+API_COUNT_CACHE_SECONDS = int(os.environ.get("API_COUNT_CACHE_SECONDS", "60"))
+API_COUNT_CACHE_MIN = int(os.environ.get("API_COUNT_CACHE_MIN", "10000"))
