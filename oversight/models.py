@@ -219,6 +219,10 @@ class InspectionDraw(models.Model):
     After execution the row is immutable: a database trigger refuses UPDATE and DELETE.
     """
 
+    # A draw belongs to no single unit: a department sees it when at least one of its
+    # organizations was selected (common.scoping applies this to-many path as EXISTS).
+    scope_unit_path = "inspections__organization__supervising_unit"
+
     kind = models.CharField("抽查类型", max_length=32, choices=DrawKind.choices)
     year = models.PositiveSmallIntegerField("年度")
     round = models.PositiveSmallIntegerField("批次", default=1)
@@ -277,6 +281,8 @@ class InspectionDraw(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "双随机抽查"

@@ -178,6 +178,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
+    # Several models have a field called `kind`; give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "SupervisingUnitKindEnum": "registry.choices.SupervisingUnitKind",
+        "DrawKindEnum": "oversight.choices.DrawKind",
+        "AuditKindEnum": "oversight.choices.AuditKind",
+        "SupervisorOpinionEnum": "oversight.choices.SupervisorOpinion",
+    },
 }
 
 # Domain parameters (DOMAIN.md marks these as local or unconfirmed: configurable, not constants).

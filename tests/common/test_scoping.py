@@ -116,3 +116,55 @@ def test_staff_needs_change_permission_to_write(two_units):
     assert _patch(viewer, org_a, {"domicile": "x"}).status_code == 403
     editor = make_staff_user(perms=["registry.view_organization", "registry.change_organization"])
     assert _patch(editor, org_a, {"domicile": "新住所"}).status_code == 200
+
+
+# -- scope paths that cross a to-many relation -------------------------------------------
+
+
+def test_to_many_scope_path_returns_each_row_once_without_distinct():
+    """A draw reaches units through its inspections: a department with two organizations in
+    one draw sees that draw once, and the query is a semi-join, not a DISTINCT sort."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oversight.models import Inspection, InspectionDraw
+
+    a, b, c = SupervisingUnitFactory(), SupervisingUnitFactory(), SupervisingUnitFactory()
+    draw = InspectionDraw.objects.create(
+        kind="special_inspection",
+        year=2023,
+        ratio="1",
+        population_rule="测试",
+        population_as_of="2023-06-01",
+        population_size=3,
+        sample_size=3,
+        nonce=b"\0" * 32,
+    )
+    orgs = [OrganizationFactory(supervising_unit=u) for u in (a, a, b)]
+    for position, org in enumerate(orgs, start=1):
+        Inspection.objects.create(draw=draw, organization=org, position=position)
+    draws = InspectionDraw.objects.all()  # declares the to-many path on the model
+
+    with CaptureQueriesContext(connection) as ctx:
+        seen_by_a = list(draws.restrict(make_department_user(unit=a)))
+    assert seen_by_a == [draw]
+    assert "EXISTS" in ctx.captured_queries[-1]["sql"]
+    assert "DISTINCT" not in ctx.captured_queries[-1]["sql"]
+    assert draws.restrict(make_department_user(unit=a)).count() == 1
+    assert list(draws.restrict(make_department_user(unit=b))) == [draw]
+    assert not draws.restrict(make_department_user(unit=c)).exists()
+
+
+def test_to_many_detection_keeps_to_one_paths_plain_filters():
+    from common.scoping import path_is_to_many
+    from oversight.models import Inspection, InspectionAssignment, InspectionDraw
+
+    assert not path_is_to_many(Organization, "supervising_unit")
+    assert not path_is_to_many(SupervisingUnit, "pk")
+    assert not path_is_to_many(Inspection, "organization__supervising_unit")
+    assert not path_is_to_many(InspectionAssignment, "inspection__organization__supervising_unit")
+    assert path_is_to_many(InspectionDraw, "inspections__organization__supervising_unit")
+    # An organization's own scope stays a plain join (no EXISTS on the register's big table).
+    a = SupervisingUnitFactory()
+    sql = str(Organization.objects.restrict(make_department_user(unit=a)).query)
+    assert "EXISTS" not in sql

@@ -1,0 +1,13 @@
+"""Routes of supervision under /api/v1/ (mounted by config.urls)."""
+
+from rest_framework.routers import SimpleRouter
+
+from .views import AnnualReportViewSet, AuditViewSet, InspectionDrawViewSet, InspectionViewSet
+
+router = SimpleRouter()
+router.register("annual-reports", AnnualReportViewSet, basename="annual-report")
+router.register("inspection-draws", InspectionDrawViewSet, basename="inspection-draw")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("audits", AuditViewSet, basename="audit")
+
+urlpatterns = router.urls
