@@ -71,3 +71,115 @@ class AuditKind(models.TextChoices):
     TERM_END = "term_end", "换届审计"
     LIQUIDATION = "liquidation", "注销清算审计"
     FINANCIAL_SPECIAL = "financial_special", "财务专项审计"
+
+
+# ------------------------------------------------------------------ credit lists (DOMAIN.md §3)
+
+
+class CreditList(models.TextChoices):
+    ABNORMAL = "abnormal", "活动异常名录"
+    SERIOUS = "serious", "严重违法失信名单"
+
+
+class CreditStanding(models.TextChoices):
+    """Derived from active listings, never stored (DESIGN.md §3)."""
+
+    NONE = "none", "正常"
+    ABNORMAL = "abnormal", "活动异常"
+    SERIOUS = "serious", "严重违法失信"
+
+
+class CreditGround(models.TextChoices):
+    """Legal grounds of listing (R-CRD-02 items 1–7, R-CRD-05 items 1–8)."""
+
+    A1_ANNUAL_REPORT = "R-CRD-02(1)", "未按照规定时限和要求报送年度工作报告"
+    A2_PARTY_ORGANIZATION = "R-CRD-02(2)", "未按照有关规定设立党组织"
+    A3_RECTIFICATION = "R-CRD-02(3)", "抽查或检查中责令整改逾期未完成整改"
+    A4_CHARITY_FUNDRAISING = "R-CRD-02(4)", "具有公开募捐资格的慈善组织存在违规情形"
+    A5_WARNING_OR_SMALL_FINE = "R-CRD-02(5)", "受到警告或者不满5万元罚款处罚"
+    A6_UNREACHABLE = "R-CRD-02(6)", "通过登记的住所无法与社会组织取得联系"
+    A7_OTHER = "R-CRD-02(7)", "法律、行政法规规定应当列入的其他情形"
+    S1_ABNORMAL_TWO_YEARS = "R-CRD-05(1)", "被列入活动异常名录满2年"
+    S2_FRAUDULENT_CHANGE = "R-CRD-05(2)", "弄虚作假办理变更登记被撤销变更登记"
+    S3_SUSPENSION = "R-CRD-05(3)", "受到限期停止活动行政处罚"
+    S4_LARGE_FINE = "R-CRD-05(4)", "受到5万元以上罚款处罚"
+    S5_REPEATED_PENALTIES = "R-CRD-05(5)", "3年内2次以上受到警告或者不满5万元罚款处罚"
+    S6_JUDGMENT_DEFAULTER = "R-CRD-05(6)", "被人民法院依法列为失信被执行人"
+    S7_CERTIFICATE_REVOKED = "R-CRD-05(7)", "被登记管理机关吊销登记证书或者撤销成立登记"
+    S8_OTHER = "R-CRD-05(8)", "法律、行政法规规定应当列入的其他情形"
+
+
+ABNORMAL_GROUNDS = tuple(g for g in CreditGround if g.value.startswith("R-CRD-02"))
+SERIOUS_GROUNDS = tuple(g for g in CreditGround if g.value.startswith("R-CRD-05"))
+
+
+class RemovalGround(models.TextChoices):
+    """Grounds of removal (R-CRD-07/08/10) and of moving to the serious list (转列)."""
+
+    RECTIFIED = "R-CRD-07-rectified", "已履行相关义务或完成整改（R-CRD-07）"
+    NOTHING_TO_RECTIFY = "R-CRD-07-six-months", "列入满6个月且无需整改，依职权移出（R-CRD-07）"
+    SERIOUS_TWO_YEARS = (
+        "R-CRD-08-two-years",
+        "列入严重违法失信名单满2年且期间未再发生列入情形（R-CRD-08）",
+    )
+    DEREGISTERED = "R-CRD-08-deregistered", "已办结注销登记（R-CRD-08）"
+    ESCALATED = "R-CRD-05(1)-escalated", "转入严重违法失信名单（R-CRD-05第1项）"
+    CORRECTED = "R-CRD-10", "信用信息有误予以更正（R-CRD-10）"
+
+
+class PenaltyKind(models.TextChoices):
+    WARNING = "warning", "警告"
+    FINE = "fine", "罚款"
+    SUSPENSION = "suspension", "限期停止活动"
+    CERTIFICATE_REVOKED = "certificate_revoked", "吊销登记证书"
+    REGISTRATION_REVOKED = "registration_revoked", "撤销成立登记"
+    CHANGE_REVOKED = "change_revoked", "撤销变更登记"
+
+
+class DecisionAction(models.TextChoices):
+    LIST = "list", "列入"
+    REMOVE = "remove", "移出"
+    ESCALATE = "escalate", "转列"
+
+
+class ProposalStatus(models.TextChoices):
+    """Four eyes (DESIGN.md §4.4): rules suggest, one clerk proposes, another approves."""
+
+    SUGGESTED = "suggested", "规则建议（待提议）"
+    PROPOSED = "proposed", "已提议（待审批）"
+    APPROVED = "approved", "已批准生效"
+    REJECTED = "rejected", "已驳回"
+    OBSOLETE = "obsolete", "已失效"
+
+
+# ------------------------------------------------------------------ zombie organizations (§5)
+
+
+class ZombieCriterion(models.TextChoices):
+    """R-ZMB-01 (D7): each with a configurable reference period."""
+
+    MISSED_REPORTS = "R-ZMB-01(1)", "连续两年未参加年检（未报送年度工作报告）"
+    NO_ACTIVITY_AFTER_REGISTRATION = "R-ZMB-01(2)", "取得登记证书后1年未开展活动"
+    NO_BUSINESS = "R-ZMB-01(3)", "参考期内未按章程开展业务活动"
+    UNREACHABLE = "R-ZMB-01(4)", "通过登记的住所、法定代表人或业务主管单位无法取得联系"
+
+
+class ZombieStage(models.TextChoices):
+    IDENTIFIED = "identified", "已认定"
+    NOTIFIED = "notified", "已告知"
+    DEREGISTERING = "deregistering", "注销办理中"
+    DEREGISTERED = "deregistered", "已注销"
+    REVOKED = "revoked", "已撤销登记"
+    RESTORED = "restored", "已恢复正常"
+
+
+# R-ZMB-02 as data: the stages a case may move to from each stage.
+ZOMBIE_TRANSITIONS: dict[str, set[str]] = {
+    ZombieStage.IDENTIFIED: {ZombieStage.NOTIFIED, ZombieStage.RESTORED},
+    ZombieStage.NOTIFIED: {ZombieStage.DEREGISTERING, ZombieStage.REVOKED, ZombieStage.RESTORED},
+    ZombieStage.DEREGISTERING: {ZombieStage.DEREGISTERED, ZombieStage.RESTORED},
+    ZombieStage.DEREGISTERED: set(),
+    ZombieStage.REVOKED: set(),
+    ZombieStage.RESTORED: set(),
+}
+ZOMBIE_OPEN_STAGES = (ZombieStage.IDENTIFIED, ZombieStage.NOTIFIED, ZombieStage.DEREGISTERING)

@@ -1,5 +1,6 @@
 """Supervision records (DESIGN.md §4): one module per subject, re-exported here."""
 
+from .credit import CreditListing, CreditProposal, CreditRemoval, Penalty, SpecialLetter
 from .inspections import (
     Inspection,
     InspectionAssignment,
@@ -9,12 +10,16 @@ from .inspections import (
 )
 from .records import Audit, Circular, Interview, JointInspection
 from .reports import AnnualReport, AnnualReportCycle
+from .zombies import ZombieCase, ZombieFlag
 
 __all__ = [
     "AnnualReport",
     "AnnualReportCycle",
     "Audit",
     "Circular",
+    "CreditListing",
+    "CreditProposal",
+    "CreditRemoval",
     "Inspection",
     "InspectionAssignment",
     "InspectionDraw",
@@ -22,4 +27,8 @@ __all__ = [
     "InspectorConflict",
     "Interview",
     "JointInspection",
+    "Penalty",
+    "SpecialLetter",
+    "ZombieCase",
+    "ZombieFlag",
 ]
