@@ -9,7 +9,7 @@ change it, this module and the verifier together or not at all.
 Protocol in brief:
 - commit: population, roster, strata and conflicts are frozen as canonical text whose
   SHA-256 is published; k = floor(N × ratio + 1/2) (at least 1 when N > 0); only
-  SHA-256(nonce) is published.
+  SHA-256("socialorg-draw/1:commit:" ‖ nonce) is published.
 - reveal: seed = SHA-256(nonce ‖ public value as UTF-8); organization u ranks by
   HMAC-SHA256(seed, u); the k smallest ranks are selected (largest-remainder allocation
   across strata); inspectors are assigned by the queue rule of `assign_inspectors`.
@@ -37,6 +37,7 @@ COUNTY_FLOOR = Decimal("0.03")  # R-INS-02: county-level authorities inspect at 
 DEFAULT_INSPECTORS_PER_ORG = 2  # R-INS-04: on-site checks need at least two inspectors
 DEFAULT_CANDIDATE_WINDOW = 8
 NONCE_BYTES = 32
+COMMIT_PREFIX = b"socialorg-draw/1:commit:"  # domain separation of the commitment from the seed
 
 # Organization codes go into the HMAC as ASCII and into `inspector:<u>:<i>` messages, so
 # ':' would make those messages ambiguous; tab and newline would break the published files.
@@ -213,10 +214,12 @@ def new_nonce() -> bytes:
 
 
 def nonce_hash(*, nonce: bytes) -> str:
-    """Hex SHA-256 of the nonce, the only trace of it published before execution."""
+    """Hex SHA-256 of COMMIT_PREFIX ‖ nonce, the only trace of the nonce published before
+    execution. The prefix matters: a plain SHA-256(nonce) would equal the seed of a draw
+    executed with an empty public value, and so publish the selection at creation."""
     if not isinstance(nonce, bytes) or len(nonce) != NONCE_BYTES:
         raise DrawError(f"随机数（nonce）应为 {NONCE_BYTES} 字节。")
-    return hashlib.sha256(nonce).hexdigest()
+    return hashlib.sha256(COMMIT_PREFIX + nonce).hexdigest()
 
 
 def draw_seed(*, nonce: bytes, public_value: str) -> bytes:

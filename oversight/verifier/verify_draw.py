@@ -45,6 +45,7 @@ Published files (all UTF-8; "\\n" line ends; no newline after the last line)
 
 The algorithm
     k     = floor(N * ratio + 1/2) exactly, at least 1 when N > 0
+    nonce_sha256 = SHA-256("socialorg-draw/1:commit:" || nonce)   (the commitment)
     seed  = SHA-256(nonce || public_value as UTF-8)
     rank  = HMAC-SHA256(key=seed, msg=USCC as ASCII); the k smallest (ties by USCC) are
             drawn; strata get k split by largest remainder (equal remainders: larger
@@ -68,6 +69,9 @@ import sys
 from decimal import Decimal, InvalidOperation
 
 PROTOCOL = "socialorg-draw/1"
+# The commitment is SHA-256(COMMIT_PREFIX + nonce), never SHA-256(nonce): the latter is the
+# seed of a draw with an empty public value and would reveal its selection at creation.
+COMMIT_PREFIX = b"socialorg-draw/1:commit:"
 SHOW = 20  # differences listed per check before summarizing the rest
 
 
@@ -332,9 +336,12 @@ def verify(args):
         raise InputError("随机数不是十六进制 / nonce is not hex") from None
     expected_nonce_hash = (args.expected_nonce_hash or doc["nonce_sha256"]).lower()
     report.check(
-        sha256_hex(nonce) == expected_nonce_hash,
-        "随机数的 SHA-256 与创建时公布的值一致 / SHA-256(nonce) matches the commitment",
-        [f"公布 published: {expected_nonce_hash}", f"计算 computed:  {sha256_hex(nonce)}"],
+        sha256_hex(COMMIT_PREFIX + nonce) == expected_nonce_hash,
+        "随机数承诺值与创建时公布的值一致 / SHA-256(commit prefix + nonce) matches the commitment",
+        [
+            f"公布 published: {expected_nonce_hash}",
+            f"计算 computed:  {sha256_hex(COMMIT_PREFIX + nonce)}",
+        ],
     )
     report.check(len(nonce) == 32, "随机数为 32 字节 / nonce is 32 bytes")
     public_value = (

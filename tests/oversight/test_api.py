@@ -62,7 +62,7 @@ def make_executed_draw(*, organizations, inspectors) -> InspectionDraw:
         roster_hash="0" * 64,
         conflicts_hash="0" * 64,
         nonce=nonce,
-        nonce_hash=hashlib.sha256(nonce).hexdigest(),
+        nonce_hash=hashlib.sha256(b"socialorg-draw/1:commit:" + nonce).hexdigest(),
     )
     for position, org in enumerate(organizations, start=1):
         inspection = Inspection.objects.create(draw=draw, organization=org, position=position)
@@ -332,7 +332,10 @@ def test_nonce_is_absent_until_the_draw_is_executed(unit_a, inspectors):
     url = f"/api/v1/inspection-draws/{draw.pk}/"
     before = client.get(url).json()
     assert before["status"] == "created"
-    assert before["nonce_hash"] == hashlib.sha256(bytes(draw.nonce)).hexdigest()
+    assert (
+        before["nonce_hash"]
+        == hashlib.sha256(b"socialorg-draw/1:commit:" + bytes(draw.nonce)).hexdigest()
+    )
     assert before["population_size"] == 3 and before["sample_size"] == 3
     for hidden in ("nonce", "public_value", "seed", "executed_at"):
         assert hidden not in before
@@ -344,7 +347,10 @@ def test_nonce_is_absent_until_the_draw_is_executed(unit_a, inspectors):
     after = client.get(url).json()
     assert after["status"] == "executed"
     assert after["nonce"] == bytes(draw.nonce).hex()
-    assert hashlib.sha256(bytes.fromhex(after["nonce"])).hexdigest() == after["nonce_hash"]
+    assert (
+        hashlib.sha256(b"socialorg-draw/1:commit:" + bytes.fromhex(after["nonce"])).hexdigest()
+        == after["nonce_hash"]
+    )
     assert after["public_value"] == "03 17 22" and after["seed"] == draw.seed
     assert after["executed_at"]
 

@@ -198,10 +198,14 @@ def test_roster_refuses_duplicates_and_whitespace():
 
 
 def test_nonce_hash_and_seed():
+    # printf 'socialorg-draw/1:commit:' | cat - nonce.bin | sha256sum
     assert (
         draw.nonce_hash(nonce=NONCE)
-        == "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"
+        == hashlib.sha256(b"socialorg-draw/1:commit:" + NONCE).hexdigest()
     )
+    # The commitment must never equal a seed: with an empty public value the seed is
+    # SHA-256(nonce), and publishing that at creation would reveal the selection.
+    assert draw.nonce_hash(nonce=NONCE) != draw.draw_seed(nonce=NONCE, public_value="").hex()
     assert draw.draw_seed(nonce=NONCE, public_value=PUBLIC_VALUE) == SEED
     assert draw.draw_seed(nonce=NONCE, public_value="") == hashlib.sha256(NONCE).digest()
     with pytest.raises(draw.DrawError):
@@ -605,7 +609,7 @@ def test_verifier_rejects_another_nonce(tmp_path):
     rewrite_doc(tmp_path, lambda doc: doc.update(nonce=bytes(32).hex()))
     done = run_verifier(tmp_path)
     assert done.returncode == 1
-    assert "SHA-256(nonce)" in done.stdout
+    assert "commit prefix + nonce" in done.stdout
 
 
 def test_verifier_rejects_a_nonce_hash_other_than_the_one_noted_at_creation(tmp_path):

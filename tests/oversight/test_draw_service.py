@@ -60,7 +60,10 @@ def test_commit_freezes_and_hashes_the_population(register):
     assert draw.population_text == "\n".join(codes)
     assert draw.population_hash == hashlib.sha256("\n".join(codes).encode()).hexdigest()
     assert draw.roster_text == "\n".join(sorted(i.code for i in register["inspectors"]))
-    assert draw.nonce_hash == hashlib.sha256(bytes(draw.nonce)).hexdigest()
+    assert (
+        draw.nonce_hash
+        == hashlib.sha256(b"socialorg-draw/1:commit:" + bytes(draw.nonce)).hexdigest()
+    )
     assert draw.status == DrawStatus.CREATED and draw.seed == ""
     assert not draw.inspections.exists()
 
