@@ -11,9 +11,9 @@ import datetime
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
@@ -138,6 +138,35 @@ def xlsx_write(
     for row in rows:
         ws.append([_safe_value(ws, value) for value in row])
         written += 1
+    wb.save(fileobj)
+    return written
+
+
+def xlsx_write_sheets(fileobj: IO[bytes], *, sheets: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Several sheets in one workbook, each as `xlsx_write` writes its one: `sheets` are
+    mappings with `title`, `headers`, `rows` and optional `widths`. Returns the rows written
+    per sheet. A sheet with no rows still gets its header row (an empty list is an answer)."""
+    wb = Workbook(write_only=True)
+    written = []
+    for spec in sheets:
+        ws = wb.create_sheet(title=spec["title"])
+        headers, widths = spec["headers"], spec.get("widths")
+        for index, header in enumerate(headers, start=1):
+            hint = widths[index - 1] if widths and index - 1 < len(widths) else None
+            width = max(hint or 0, display_width(header) + 4, 8)
+            ws.column_dimensions[get_column_letter(index)].width = min(width, 80)
+        ws.freeze_panes = "A2"
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(ws, value=header)
+            cell.font = Font(bold=True)
+            header_cells.append(cell)
+        ws.append(header_cells)
+        count = 0
+        for row in spec["rows"]:
+            ws.append([_safe_value(ws, value) for value in row])
+            count += 1
+        written.append(count)
     wb.save(fileobj)
     return written
 
@@ -305,3 +334,77 @@ def _check_headers(
             + "、".join(columns)
             + "。建议先导出一份名录作为模板。"
         )
+
+
+# ---------------------------------------------------------------------------- cell parsers
+# Shared by every import so that a date, a yes/no or an amount is read the same way (and
+# refused with the same words) whichever sheet it is in.
+
+
+class CellError(Exception):
+    """A cell that cannot be read; str(exc) is the reason shown in the row error."""
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+TRUE_WORDS = frozenset({"是", "true", "1", "y", "yes", "√"})
+FALSE_WORDS = frozenset({"否", "false", "0", "n", "no", "×"})
+_CENT = Decimal("0.01")
+
+
+def parse_date_cell(raw: Any, *, example: str = "2024-03-15") -> datetime.date:
+    """A date typed as an Excel date or as text in one of DATE_FORMATS."""
+    if is_blank(raw):
+        raise CellError("必填，不能为空。")
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CellError(f"“{text}”不是有效日期，应为“年-月-日”格式，如 {example}。")
+
+
+def parse_bool_cell(raw: Any, *, extra_true=(), extra_false=(), blank: bool | None = None) -> bool:
+    """是/否 (and the usual spellings); `blank` is the value of an empty cell, None = refused."""
+    if isinstance(raw, bool):
+        return raw
+    text = "" if is_blank(raw) else str(raw).strip().lower()
+    if not text and blank is not None:
+        return blank
+    if text in TRUE_WORDS or text in extra_true:
+        return True
+    if text in FALSE_WORDS or text in extra_false:
+        return False
+    hint = "（留空视为“否”）" if blank is False else ""
+    raise CellError(f"“{raw}”无法识别，应填“是”或“否”{hint}。")
+
+
+def parse_money_cell(
+    raw: Any, *, label: str = "金额", allow_negative: bool = False, limit: Decimal, limit_text: str
+) -> Decimal:
+    """An amount in yuan with at most two decimals; thousands separators and 元 are allowed."""
+    if isinstance(raw, bool):
+        raise CellError(f"{label}应为金额数字（单位：元）。")
+    if isinstance(raw, int | float):
+        text = repr(raw)
+    else:
+        text = re.sub(r"[,，\s\u3000]", "", str(raw)).removesuffix("元")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CellError(f"{label}“{raw}”不是有效金额，应为数字（单位：元）。") from None
+    if not value.is_finite():
+        raise CellError(f"{label}“{raw}”不是有效金额，应为数字（单位：元）。")
+    if value < 0 and not allow_negative:
+        raise CellError(f"{label}不能为负数。")
+    if value != value.quantize(_CENT):
+        raise CellError(f"{label}最多保留两位小数（单位：元）。")
+    if abs(value) >= limit:
+        raise CellError(f"{label}超出范围（{limit_text}）。")
+    return value.quantize(_CENT)

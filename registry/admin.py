@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 import tempfile
-import time
 from pathlib import Path
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_excel import ExcelImportExportMixin
 from common.admin_filters import filterset_list_filter
-from common.excel import XLSX_CONTENT_TYPE, ExcelFormatError
 
 from .choices import LIFECYCLE_TRANSITIONS, LifecycleStatus
 from .exports import ORGANIZATION_COLUMNS, organizations_export_xlsx
@@ -74,40 +66,13 @@ for _targets in LIFECYCLE_TRANSITIONS.values():
         _TRANSITION_ACTIONS.setdefault((_to, _label), _transition_action(_to, _label))
 
 
-# Uploads wait here between preview and confirmation. A local temp directory is enough for
-# one web host; several hosts behind a balancer would need shared storage instead.
+# Uploads wait here between preview and confirmation (common.admin_excel).
 IMPORT_UPLOAD_DIR = Path(tempfile.gettempdir()) / "socialorg-organization-imports"
 IMPORT_SESSION_KEY = "registry_organization_imports"
-IMPORT_TTL_SECONDS = 60 * 60
-IMPORT_MAX_BYTES = 50 * 1024 * 1024
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-
-
-class OrganizationImportForm(forms.Form):
-    file = forms.FileField(
-        label="Excel 文件",
-        help_text="仅支持 .xlsx 格式；表头须与导出的名录一致，建议先导出一份名录作为模板。",
-        error_messages={
-            "required": "请选择要导入的 Excel 文件。",
-            "empty": "上传的文件是空的（0 字节），请选择正确的 Excel 文件。",
-        },
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                "仅支持 Excel 工作簿（.xlsx）。.xls、.csv 等文件请先在 Excel 或 WPS 中另存为 .xlsx。"
-            )
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                f"文件过大（超过 {IMPORT_MAX_BYTES // (1024 * 1024)} MB），请拆分后分批导入。"
-            )
-        return upload
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
     list_display = [
         "name",
@@ -186,183 +151,27 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
     # ------------------------------------------------------------------ Excel export / import
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "export/",
-                self.admin_site.admin_view(self.export_view),
-                name="{}_{}_export".format(*info),
-            ),
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="{}_{}_import".format(*info),
-            ),
-            *super().get_urls(),
-        ]
+    excel_import_template = "admin/registry/organization/import.html"
+    excel_import_title = "从 Excel 导入社会组织"
+    excel_export_basename = "社会组织名录"
+    excel_columns = ORGANIZATION_COLUMNS
+    excel_upload_dir = IMPORT_UPLOAD_DIR
+    excel_session_key = IMPORT_SESSION_KEY
 
-    def has_import_permission(self, request) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)
+    def excel_export(self, *, queryset, fileobj) -> int:
+        return organizations_export_xlsx(queryset=queryset, fileobj=fileobj)
 
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "can_export_excel": self.has_view_permission(request),
-            "can_import_excel": self.has_import_permission(request),
-        }
-        return super().changelist_view(request, extra_context)
+    def excel_import(self, *, fileobj, actor, commit: bool):
+        return organizations_import(fileobj=fileobj, actor=actor, commit=commit)
 
-    def _changelist_url(self) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+    def excel_import_pending(self, result) -> bool:
+        return bool(result.to_create or result.to_update)
 
-    def _import_url(self) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-
-    def export_view(self, request):
-        """Export exactly what the changelist shows: its filters, search and ordering."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        try:
-            queryset = self.get_changelist_instance(request).get_queryset(request)
-        except IncorrectLookupParameters:
-            self.message_user(request, "筛选条件无效，未能导出。", messages.ERROR)
-            return HttpResponseRedirect(self._changelist_url())
-        # A temp file, not memory: the workbook of a large register is tens of megabytes.
-        tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-        try:
-            organizations_export_xlsx(queryset=queryset, fileobj=tmp)
-            tmp.seek(0)
-        except BaseException:
-            tmp.close()
-            raise
-        return FileResponse(
-            tmp,
-            as_attachment=True,
-            filename=f"社会组织名录-{timezone.localdate():%Y%m%d}.xlsx",
-            content_type=XLSX_CONTENT_TYPE,
+    def excel_import_done_message(self, result) -> str:
+        return (
+            f"导入完成：新增 {result.created} 个组织，更新 {result.updated} 个，"
+            f"{result.unchanged} 个与系统一致未作变更。"
         )
-
-    def import_view(self, request):
-        """Upload → preview (counts and every error) → 确认导入 of the same stored file."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "从 Excel 导入社会组织",
-            "opts": self.opts,
-            "columns": ORGANIZATION_COLUMNS,
-            "max_mb": IMPORT_MAX_BYTES // (1024 * 1024),
-        }
-        form = OrganizationImportForm()
-        if request.method == "POST" and "confirm" in request.POST:
-            return self._import_confirm(request, context)
-        if request.method == "POST":
-            form = OrganizationImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                token = self._import_store(request, upload)
-                try:
-                    with self._import_path(token).open("rb") as fh:
-                        result = organizations_import(fileobj=fh, commit=False)
-                except ExcelFormatError as exc:
-                    self._import_discard(request, token)
-                    form.add_error("file", exc.message)
-                else:
-                    context.update(result=result, filename=upload.name)
-                    if result.is_valid and (result.to_create or result.to_update):
-                        context["token"] = token
-                    else:
-                        self._import_discard(request, token)
-                    form = OrganizationImportForm()
-        context["form"] = form
-        return TemplateResponse(request, "admin/registry/organization/import.html", context)
-
-    def _import_confirm(self, request, context):
-        token = request.POST.get("token", "")
-        entry = self._import_entry(request, token)
-        file_path = self._import_path(token) if entry else None
-        if file_path is None or not file_path.exists():
-            self._import_discard(request, token)
-            self.message_user(
-                request,
-                "导入预览已失效（已过期、已导入或已被取消），请重新上传文件。",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(self._import_url())
-        try:
-            with file_path.open("rb") as fh:
-                result = organizations_import(fileobj=fh, actor=request.user, commit=True)
-        except ExcelFormatError as exc:
-            self._import_discard(request, token)
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(self._import_url())
-        if result.committed:
-            self._import_discard(request, token)
-            self.message_user(
-                request,
-                f"导入完成：新增 {result.created} 个组织，更新 {result.updated} 个，"
-                f"{result.unchanged} 个与系统一致未作变更。",
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(self._changelist_url())
-        # The register changed between preview and confirmation: show what is wrong now.
-        self._import_discard(request, token)
-        context.update(
-            result=result,
-            filename=entry.get("name", ""),
-            form=OrganizationImportForm(),
-            confirm_failed=True,
-        )
-        return TemplateResponse(request, "admin/registry/organization/import.html", context)
-
-    @staticmethod
-    def _import_path(token: str) -> Path:
-        if not _TOKEN_RE.match(token or ""):
-            raise ValueError("invalid import token")
-        return IMPORT_UPLOAD_DIR / f"{token}.xlsx"
-
-    def _import_entry(self, request, token: str) -> dict | None:
-        if not _TOKEN_RE.match(token or ""):
-            return None
-        entry = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
-        if not entry or time.time() - entry.get("created", 0) > IMPORT_TTL_SECONDS:
-            return None
-        return entry
-
-    def _import_store(self, request, upload) -> str:
-        IMPORT_UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self._import_prune()
-        token = secrets.token_urlsafe(32)
-        with self._import_path(token).open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        pending = {
-            key: value
-            for key, value in request.session.get(IMPORT_SESSION_KEY, {}).items()
-            if time.time() - value.get("created", 0) <= IMPORT_TTL_SECONDS
-        }
-        pending[token] = {"name": upload.name, "created": time.time()}
-        request.session[IMPORT_SESSION_KEY] = pending
-        return token
-
-    def _import_discard(self, request, token: str) -> None:
-        pending = dict(request.session.get(IMPORT_SESSION_KEY, {}))
-        if pending.pop(token, None) is not None:
-            request.session[IMPORT_SESSION_KEY] = pending
-        if _TOKEN_RE.match(token or ""):
-            self._import_path(token).unlink(missing_ok=True)
-
-    @staticmethod
-    def _import_prune() -> None:
-        # Previews that were never confirmed leave files behind; sweep them on later uploads.
-        cutoff = time.time() - IMPORT_TTL_SECONDS
-        for stale in IMPORT_UPLOAD_DIR.glob("*.xlsx"):
-            try:
-                if stale.stat().st_mtime < cutoff:
-                    stale.unlink(missing_ok=True)
-            except OSError:
-                continue
 
     def save_model(self, request, obj, form, change) -> None:
         obj._change_reason = "变更登记" if change else "成立登记"

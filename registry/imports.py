@@ -8,9 +8,8 @@ with their history recorded explicitly, because bulk writes bypass `save()` (STY
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
@@ -19,7 +18,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from common.excel import RowError, Sheet, SheetRow, is_blank, xlsx_read
+from common.excel import (
+    CellError,
+    RowError,
+    Sheet,
+    SheetRow,
+    is_blank,
+    parse_bool_cell,
+    parse_date_cell,
+    parse_money_cell,
+    xlsx_read,
+)
 
 from .choices import LifecycleStatus, OrganizationType
 from .exports import (
@@ -76,10 +85,6 @@ _STATUS_BY_LABEL = {
     **{label: value for value, label in LifecycleStatus.choices},
     **{value: value for value in LifecycleStatus.values},
 }
-_TRUE = {YES, "true", "1", "y", "yes", "√"}
-_FALSE = {NO, "false", "0", "n", "no", ""}
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
-_CENT = Decimal("0.01")
 _MAX_CAPITAL = Decimal(10) ** 12  # max_digits=14 with 2 decimal places
 
 
@@ -109,10 +114,6 @@ class _Plan:
     creates: list[Organization] = field(default_factory=list)
     updates: list[Organization] = field(default_factory=list)
     changed_fields: set[str] = field(default_factory=set)
-
-
-class _CellError(Exception):
-    pass
 
 
 def organizations_import(
@@ -252,7 +253,7 @@ def _plan_row(
             return None
         try:
             return parse(row.values.get(header))
-        except _CellError as exc:
+        except CellError as exc:
             errors.append(RowError(row.number, header, str(exc)))
             bad_row = True
             return None
@@ -287,8 +288,8 @@ def _plan_row(
         (BUSINESS_SCOPE, "business_scope", _text),
         (CERTIFICATE_NO, "registration_certificate_no", _text),
         (REGISTERED_CAPITAL, "registered_capital", _parse_capital),
-        (ESTABLISHED_ON, "established_on", _parse_date),
-        (INDUSTRY_ASSOCIATION, "is_industry_association", _parse_bool),
+        (ESTABLISHED_ON, "established_on", parse_date_cell),
+        (INDUSTRY_ASSOCIATION, "is_industry_association", _parse_industry_association),
         (INDUSTRY_CATEGORY, "industry_category", lambda raw: _parse_category(raw, categories)),
         (SUPERVISING_UNIT, "supervising_unit", lambda raw: _parse_unit(raw, units)),
     )
@@ -461,7 +462,7 @@ def _text(raw: Any) -> str:
 def _required_text(raw: Any) -> str:
     value = _text(raw)
     if not value:
-        raise _CellError("必填，不能为空。")
+        raise CellError("必填，不能为空。")
     return value
 
 
@@ -488,36 +489,25 @@ def _parse_uscc(raw: Any, *, org_type: str | None) -> tuple[str | None, list[str
 def _parse_org_type(raw: Any) -> str:
     text = _text(raw)
     if not text:
-        raise _CellError("必填，不能为空。")
+        raise CellError("必填，不能为空。")
     try:
         return _TYPE_BY_LABEL[text]
     except KeyError:
-        raise _CellError(
+        raise CellError(
             f"组织类型“{text}”无法识别，应为：社会团体、民办非企业单位（社会服务机构）、基金会"
             "（DOMAIN.md §2.1）。"
         ) from None
 
 
-def _parse_bool(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = _text(raw).lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise _CellError(f"“{text}”无法识别，应填“是”或“否”（留空视为“否”）。")
-
-
 def _parse_category(raw: Any, categories: dict[str, IndustryCategory]) -> IndustryCategory:
     text = _text(raw)
     if not text:
-        raise _CellError("必填，不能为空。")
+        raise CellError("必填，不能为空。")
     try:
         return categories[text]
     except KeyError:
         names = "、".join(c.name for c in sorted(set(categories.values()), key=lambda c: c.code))
-        raise _CellError(f"行业分类“{text}”不存在，应为以下之一：{names}（R-CLS-01）。") from None
+        raise CellError(f"行业分类“{text}”不存在，应为以下之一：{names}（R-CLS-01）。") from None
 
 
 def _parse_unit(raw: Any, units: dict[str, SupervisingUnit]) -> SupervisingUnit | None:
@@ -527,52 +517,20 @@ def _parse_unit(raw: Any, units: dict[str, SupervisingUnit]) -> SupervisingUnit 
     try:
         return units[text]
     except KeyError:
-        raise _CellError(
+        raise CellError(
             f"业务主管单位“{text}”不存在（按单位全称匹配）；请先在系统中添加该单位，"
             "没有业务主管单位的请留空（R-ORG-03）。"
         ) from None
 
 
+def _parse_industry_association(raw: Any) -> bool:
+    return parse_bool_cell(raw, extra_true={YES}, extra_false={NO}, blank=False)
+
+
 def _parse_capital(raw: Any) -> Decimal:
     if is_blank(raw):
         return Decimal("0.00")
-    if isinstance(raw, bool):
-        raise _CellError("注册资金应为金额数字（单位：元）。")
-    if isinstance(raw, int | float):
-        text = repr(raw)
-    else:
-        text = re.sub(r"[,，\s]", "", str(raw)).removesuffix("元")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise _CellError(f"注册资金“{raw}”不是有效金额，应为数字（单位：元）。") from None
-    if not value.is_finite():
-        raise _CellError(f"注册资金“{raw}”不是有效金额，应为数字（单位：元）。")
-    if value < 0:
-        raise _CellError("注册资金不能为负数。")
-    if value != value.quantize(_CENT):
-        raise _CellError("注册资金最多保留两位小数（单位：元）。")
-    if value >= _MAX_CAPITAL:
-        raise _CellError("注册资金超出范围（应小于一万亿元）。")
-    return value.quantize(_CENT)
-
-
-def _parse_date(raw: Any) -> datetime.date:
-    if is_blank(raw):
-        raise _CellError("必填，不能为空。")
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = str(raw).strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise _CellError(f"“{text}”不是有效日期，应为“年-月-日”格式，如 2018-01-15。")
+    return parse_money_cell(raw, label="注册资金", limit=_MAX_CAPITAL, limit_text="应小于一万亿元")
 
 
 def _parse_status(raw: Any) -> str | None:
@@ -583,4 +541,4 @@ def _parse_status(raw: Any) -> str | None:
         return _STATUS_BY_LABEL[text]
     except KeyError:
         labels = "、".join(LifecycleStatus.labels)
-        raise _CellError(f"登记状态“{text}”无法识别，应为：{labels}。") from None
+        raise CellError(f"登记状态“{text}”无法识别，应为：{labels}。") from None

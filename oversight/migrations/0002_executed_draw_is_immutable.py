@@ -88,9 +88,10 @@ SQLITE_FORWARD = [
     BEGIN SELECT RAISE(ABORT, '已执行抽查的抽取结果不可更改'); END
     """,
     """
-    CREATE TRIGGER oversight_selection_no_update BEFORE UPDATE OF draw_id, organization_id, position
-    ON oversight_inspection
-    WHEN (SELECT status FROM oversight_inspectiondraw WHERE id = OLD.draw_id) = 'executed'
+    CREATE TRIGGER oversight_selection_no_update BEFORE UPDATE ON oversight_inspection
+    WHEN (NEW.draw_id IS NOT OLD.draw_id OR NEW.organization_id IS NOT OLD.organization_id
+          OR NEW.position IS NOT OLD.position)
+     AND (SELECT status FROM oversight_inspectiondraw WHERE id = OLD.draw_id) = 'executed'
     BEGIN SELECT RAISE(ABORT, '已执行抽查的抽取结果不可更改'); END
     """,
     """

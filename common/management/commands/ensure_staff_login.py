@@ -31,8 +31,4 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = True
             user.set_password(password)
             user.save()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"登录地址 {url}  用户名 {username}  密码 {password}"
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"登录地址 {url}  用户名 {username}  密码 {password}"))

@@ -1,0 +1,158 @@
+"""Forms of the supervision admin: report entry, the intermediate pages of actions, and the
+creation and execution of draws. Writes happen in services; these only collect input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .choices import DrawKind, DrawStratification, InspectionOutcome
+from .draw import DEFAULT_RATIO
+from .models import AnnualReport, InspectionDraw
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+
+FIGURE_FIELDS = [
+    "income",
+    "expenditure",
+    "net_assets",
+    "staff_count",
+    "full_time_staff",
+    "activities_held",
+    "party_members",
+    "probationary_party_members",
+]
+
+
+class AnnualReportAdminForm(forms.ModelForm):
+    """Entry of a paper report by bureau staff; a new report obeys annual_report_submit."""
+
+    class Meta:
+        model = AnnualReport
+        fields = ["organization", "year", "submitted_on", "is_sealed", *FIGURE_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk or self.errors:
+            return cleaned
+        # Run the service itself inside a savepoint that is always rolled back: the form
+        # then refuses exactly what annual_report_submit refuses, with its messages, and
+        # nobody has to keep a second copy of its rules in step.
+        try:
+            with transaction.atomic():
+                services.annual_report_submit(
+                    organization=cleaned["organization"],
+                    year=cleaned["year"],
+                    submitted_on=cleaned["submitted_on"],
+                    is_sealed=cleaned.get("is_sealed", True),
+                    **{name: cleaned[name] for name in FIGURE_FIELDS if name in cleaned},
+                )
+                transaction.set_rollback(True)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(label="日期", initial=timezone.localdate, widget=DATE_WIDGET)
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label="审查日期", initial=timezone.localdate, widget=DATE_WIDGET)
+    remarks = forms.CharField(
+        label="审查意见", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class InspectionCompleteForm(forms.Form):
+    on = forms.DateField(label="完成日期", initial=timezone.localdate, widget=DATE_WIDGET)
+    outcome = forms.ChoiceField(label="检查结果", choices=InspectionOutcome.choices)
+    findings = forms.CharField(
+        label="检查发现", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    rectification_deadline = forms.DateField(
+        label="整改期限", required=False, widget=DATE_WIDGET, help_text="责令整改时必填。"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        deadline = cleaned.get("rectification_deadline")
+        if outcome == InspectionOutcome.RECTIFICATION_REQUIRED and not deadline:
+            self.add_error("rectification_deadline", "责令整改须设定整改期限。")
+        if outcome != InspectionOutcome.RECTIFICATION_REQUIRED and deadline:
+            self.add_error("rectification_deadline", "只有责令整改才设定整改期限。")
+        return cleaned
+
+
+class DrawCreateForm(forms.Form):
+    """Step 1 of a draw (DESIGN.md §4.2): what is committed to before anyone knows the seed."""
+
+    kind = forms.ChoiceField(label="抽查类型", choices=DrawKind.choices)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2999)
+    round = forms.IntegerField(label="批次", min_value=1, max_value=999, initial=1)
+    ratio = forms.DecimalField(
+        label="抽查比例",
+        initial=DEFAULT_RATIO,
+        min_value=Decimal("0.0001"),
+        max_value=Decimal("1"),
+        max_digits=6,
+        decimal_places=4,
+        help_text="如 0.10 表示 10%；区级不得低于 3%（R-INS-02）。",
+    )
+    stratify_by = forms.ChoiceField(
+        label="分层方式", choices=DrawStratification.choices, required=False
+    )
+    public_value_source = forms.CharField(
+        label="公开随机值来源",
+        max_length=300,
+        required=False,
+        help_text="可选。声明一个现在无人知道、执行时才公开的数值，例如“某日某期公开彩票开奖号码”；"
+        "执行时须录入该值。",
+    )
+    as_of = forms.DateField(label="名录截止日", initial=timezone.localdate, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year - 1
+
+    def clean(self):
+        cleaned = super().clean()
+        if {"kind", "year", "round"} <= cleaned.keys() and InspectionDraw.objects.filter(
+            kind=cleaned["kind"], year=cleaned["year"], round=cleaned["round"]
+        ).exists():
+            raise ValidationError(
+                "同一类型、年度、批次的抽查已经存在；如需再抽一批，请使用新的批次号。"
+            )
+        return cleaned
+
+
+class DrawExecuteForm(forms.Form):
+    """Step 2 of a draw: the public value declared at creation, entered once it is out."""
+
+    public_value = forms.CharField(
+        label="公开随机值",
+        max_length=300,
+        required=False,
+        help_text="照录创建时声明来源公布的数值（原样输入，含空格和标点）；未声明来源的留空。",
+    )
+
+    def __init__(self, *args, draw: InspectionDraw, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draw = draw
+
+    def clean_public_value(self) -> str:
+        value = self.cleaned_data["public_value"]
+        if self.draw.public_value_source and not value.strip():
+            raise ValidationError(
+                f"创建时声明了公开随机值来源（{self.draw.public_value_source}），须录入该值后执行。"
+            )
+        if not self.draw.public_value_source and value:
+            raise ValidationError("该抽查创建时没有声明公开随机值来源，公开随机值应留空。")
+        return value
