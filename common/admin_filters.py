@@ -35,13 +35,9 @@ def filterset_list_filter(filterset_class: type, name: str, title: str | None = 
                 )
             except Exception:  # an invalid value in the URL filters nothing, like the admin does
                 return queryset
-            return (
-                flt.filter(queryset, cleaned)
-                if flt.method is None
-                else getattr(filterset_class(queryset=queryset), flt.method)(
-                    queryset, name, cleaned
-                )
-            )
+            # The FilterSet's own bound filter, so a `method` (name or callable) applies as in
+            # the API.
+            return filterset_class(queryset=queryset).filters[name].filter(queryset, cleaned)
 
     FilterSetListFilter.title = title or flt.label or name
     FilterSetListFilter.__name__ = f"{filterset_class.__name__}_{name}_ListFilter"

@@ -10,7 +10,9 @@ a draw: a department sees a draw in which one of its organizations was selected)
 path is applied as a semi-join (`EXISTS`), so a row reached through several related rows is
 returned once, without a `DISTINCT` that would sort the whole restricted set. A model that
 cannot carry the declaration itself may declare it on a `ScopedQuerySet` subclass instead;
-the queryset's declaration wins over the model's.
+the queryset's declaration wins over the model's. A model (or queryset) whose rows may reach
+no unit on purpose — a circular addressed to all departments — declares
+`scope_include_null = True`: such rows are visible to every department (to-one paths only).
 
 - superusers see every row;
 - staff (`is_staff`) see every row of a model for which they hold the Django model permission
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 
 def user_scope_unit_id(user) -> int | None:
@@ -66,9 +68,20 @@ def scope_unit_path(queryset: models.QuerySet) -> str | None:
     )
 
 
+def scope_include_null(queryset: models.QuerySet) -> bool:
+    """Whether rows whose path reaches no unit are addressed to every unit (a circular to
+    all departments), declared like the path with `scope_include_null = True`."""
+    declared = getattr(queryset, "scope_include_null", None)  # a queryset's own word wins
+    if declared is None:
+        declared = getattr(queryset.model, "scope_include_null", False)
+    return bool(declared)
+
+
 def filter_by_unit(queryset: models.QuerySet, path: str, unit_id: int) -> models.QuerySet:
     """`queryset` narrowed to the rows whose `path` reaches unit `unit_id`, each row once."""
     if not path_is_to_many(queryset.model, path):
+        if scope_include_null(queryset):
+            return queryset.filter(Q(**{path: unit_id}) | Q(**{f"{path}__isnull": True}))
         return queryset.filter(**{path: unit_id})
     # EXISTS over the related rows: one row per object whatever the number of matches, and
     # PostgreSQL plans it as a semi-join (no DISTINCT sort over the restricted set).
@@ -98,6 +111,7 @@ class ScopedQuerySet(models.QuerySet):
     A subclass may set `scope_unit_path` to declare the path for a model that does not."""
 
     scope_unit_path: str | None = None
+    scope_include_null: bool | None = None  # None: as the model declares
 
     def restrict(self, user, action: str = "view") -> ScopedQuerySet:
         return restrict_queryset(self, user, action)

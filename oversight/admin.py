@@ -804,3 +804,8 @@ class CircularAdmin(FileDownloadMixin, RecordAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="附件下载")
     def attachment_download(self, obj: Circular) -> str:
         return self.download_link(obj, "attachment") if obj.pk else "—"
+
+
+# The credit-list and zombie-case admins live in their own modules; importing them here
+# registers them with the admin site.
+from . import admin_credit, admin_zombies  # noqa: E402, F401

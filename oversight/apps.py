@@ -16,3 +16,22 @@ class OversightConfig(AppConfig):
 
         register_transition_guard(liquidation_audit_guard)
         register_legal_representative_guard(departure_audit_guard)
+
+        # DESIGN.md §3: credit standing is derived from active listings, and the register's
+        # admin, API and exports filter by it through the one FilterSet.
+        import django_filters
+
+        from registry.filters import organization_filter_extend
+
+        from .choices import CreditStanding
+        from .credit_selectors import organizations_by_credit_standing
+
+        def filter_credit_standing(queryset, name, value):
+            return organizations_by_credit_standing(value, qs=queryset) if value else queryset
+
+        organization_filter_extend(
+            "credit_standing",
+            django_filters.ChoiceFilter(
+                choices=CreditStanding.choices, method=filter_credit_standing, label="信用状态"
+            ),
+        )

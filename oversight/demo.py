@@ -188,7 +188,37 @@ def _demo_orgs() -> list[_Org]:
                 *_ORG_FIELDS
             )
         )
-    return sorted((_Org(*row) for row in rows), key=lambda o: o.uscc)
+    return sorted((_as_of_horizon(_Org(*row)) for row in rows), key=lambda o: o.uscc)
+
+
+def _as_of_horizon(org: _Org) -> _Org:
+    """The organization as it stood on HORIZON: later lifecycle events (the zombie cleanup of
+    2022-07…12) are not part of this history, so a second run plans exactly as the first."""
+
+    def by_horizon(day: datetime.date | None) -> datetime.date | None:
+        return day if day is not None and day <= HORIZON else None
+
+    started, deregistered, revoked = (
+        by_horizon(org.deregistration_started_on),
+        by_horizon(org.deregistered_on),
+        by_horizon(org.revoked_on),
+    )
+    status = (
+        "deregistered"
+        if deregistered
+        else "revoked"
+        if revoked
+        else "deregistering"
+        if started
+        else "active"
+    )
+    return dataclasses.replace(
+        org,
+        status=status,
+        deregistration_started_on=started,
+        deregistered_on=deregistered,
+        revoked_on=revoked,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1319,3 +1349,7 @@ def _interviews_circulars_step(ctx: SeedContext) -> str:
     if not interviews and not circulars:
         return "约谈和通报已存在，未做改动。"
     return f"约谈：新建 {interviews} 次；通报：新建 {circulars} 份。"
+
+
+# The zombie cleanup campaign (2021–2022) registers its own step.
+from . import zombies_demo  # noqa: E402, F401

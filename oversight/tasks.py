@@ -77,3 +77,41 @@ def _user(user_id: int | None):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(pk=user_id).first()
+
+
+# ------------------------------------------------------------------ zombie organizations (§5)
+
+
+@shared_task(name="oversight.detect_zombies")
+def detect_zombies_task(as_of: str | None = None) -> dict:
+    """Monthly (beat): flag zombie candidates of the day (R-ZMB-01/03); idempotent per date."""
+    from .zombies import zombie_detect
+
+    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    result = zombie_detect(as_of=day)
+    return {"as_of": day.isoformat(), "candidates": result.candidates, "created": result.created}
+
+
+@shared_task(name="oversight.zombie_circulars")
+def zombie_circulars_task(as_of: str | None = None, actor_id: int | None = None) -> list[int]:
+    """Monthly (beat): the circular to each supervising unit with its zombie cases and credit
+    listings (DESIGN.md §4.5); a second run in the month returns the same circulars."""
+    from .zombies import zombie_circulars_issue
+
+    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return [c.pk for c in zombie_circulars_issue(as_of=day, actor=_user(actor_id))]
+
+
+@shared_task(name="oversight.run_credit_rules")
+def run_credit_rules_task(as_of: str | None = None) -> dict:
+    """Daily (beat, 02:00): the credit rules propose pending decisions (DESIGN.md §4.4)."""
+    from .credit_services import credit_rules_run
+
+    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    result = credit_rules_run(as_of=day)
+    return {
+        "as_of": day.isoformat(),
+        "candidates": len(result.candidates),
+        "new": len(result.new),
+        "obsoleted": result.obsoleted,
+    }

@@ -16,7 +16,7 @@ from common.admin_filters import filterset_list_filter
 
 from .choices import LIFECYCLE_TRANSITIONS, LifecycleStatus
 from .exports import ORGANIZATION_COLUMNS, organizations_export_xlsx
-from .filters import OrganizationFilterSet
+from .filters import EXTENSION_FILTERS, OrganizationFilterSet
 from .forms import OrganizationAdminForm, TransitionForm
 from .imports import organizations_import
 from .models import IndustryCategory, Organization, Rating, SupervisingUnit
@@ -145,6 +145,14 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
         ),
     ]
     actions = list(_TRANSITION_ACTIONS.values())
+
+    def get_list_filter(self, request):
+        # Filters other apps add in their ready() (e.g. oversight's 信用状态); the admin
+        # autodiscovers before those run, so they are looked up per request.
+        return [
+            *self.list_filter,
+            *(filterset_list_filter(OrganizationFilterSet, name) for name in EXTENSION_FILTERS),
+        ]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # DESIGN.md §3: a register entry is never deleted

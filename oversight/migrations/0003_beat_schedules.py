@@ -1,4 +1,4 @@
-"""The yearly supervision jobs as django-celery-beat schedules, editable in the admin
+"""The scheduled supervision jobs as django-celery-beat schedules, editable in the admin
 (周期任务). Created once; later edits in the admin are kept (get_or_create by name)."""
 
 from django.db import migrations
@@ -14,6 +14,9 @@ SCHEDULES = [
         "6",
     ),
     ("年度报告双随机抽查（每年6月1日）", "oversight.annual_report_audit_draw", "0", "9", "1", "6"),
+    ("信用规则计算待决事项（每日）", "oversight.run_credit_rules", "0", "2", "*", "*"),
+    ("僵尸型社会组织检测（每月1日）", "oversight.detect_zombies", "0", "2", "1", "*"),
+    ("清理整治与信用名录通报（每月1日）", "oversight.zombie_circulars", "30", "8", "1", "*"),
 ]
 
 

@@ -111,7 +111,10 @@ class Interview(models.Model):
 class Circular(models.Model):
     """通报: a notice to a supervising unit (or to all), optionally with an Excel attachment."""
 
+    # A circular reaches a department through its addressee; one addressed to all units (no
+    # addressee) reaches every department (common.scoping).
     scope_unit_path = "supervising_unit"
+    scope_include_null = True
 
     title = models.CharField("标题", max_length=200)
     document_no = models.CharField("文号", max_length=100, blank=True)

@@ -168,3 +168,29 @@ def test_to_many_detection_keeps_to_one_paths_plain_filters():
     a = SupervisingUnitFactory()
     sql = str(Organization.objects.restrict(make_department_user(unit=a)).query)
     assert "EXISTS" not in sql
+
+
+# -- rows addressed to every unit (scope_include_null) ------------------------------------
+
+
+def test_scope_include_null_shows_unaddressed_rows_to_every_department():
+    """A circular to all units (no addressee) reaches every department; one addressed to
+    another unit stays out of scope. Without the declaration unaddressed rows reach nobody."""
+    import datetime
+
+    from common.scoping import ScopedQuerySet
+    from oversight.models import Circular
+
+    class AddresseeOnly(ScopedQuerySet):
+        scope_unit_path = "supervising_unit"
+        scope_include_null = False
+
+    a, b = SupervisingUnitFactory(), SupervisingUnitFactory()
+    day = datetime.date(2022, 10, 1)
+    to_all = Circular.objects.create(title="全部", issued_on=day)
+    to_a = Circular.objects.create(title="甲", issued_on=day, supervising_unit=a)
+    Circular.objects.create(title="乙", issued_on=day, supervising_unit=b)
+    user_a = make_department_user(unit=a)
+    assert set(Circular.objects.restrict(user_a)) == {to_all, to_a}  # the model declares it
+    assert set(AddresseeOnly(model=Circular).restrict(user_a)) == {to_a}
+    assert not Circular.objects.restrict(get_user_model().objects.create_user("x")).exists()

@@ -26,7 +26,13 @@ def population(db):
 
 def test_beat_schedules_exist_and_name_registered_tasks(db):
     names = set(PeriodicTask.objects.values_list("task", flat=True))
-    assert {"oversight.annual_report_audit_draw", "oversight.missing_annual_reports"} <= names
+    assert {
+        "oversight.annual_report_audit_draw",
+        "oversight.missing_annual_reports",
+        "oversight.run_credit_rules",
+        "oversight.detect_zombies",
+        "oversight.zombie_circulars",
+    } <= names
     for task in names - {"celery.backend_cleanup"}:
         assert task in app.tasks, task
 

@@ -1,0 +1,293 @@
+"""Admin of the zombie cleanup (DESIGN.md §4.5): the monthly flags with their criteria and
+evidence and the action that confirms them into cases; the cases with one action per stage
+of R-ZMB-02 (an intermediate page asks the date and notes), the progress per unit and the
+button that issues this month's circulars. Every write goes through oversight.zombies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from .choices import ZOMBIE_OPEN_STAGES, ZombieCriterion, ZombieStage
+from .models import ZombieCase, ZombieFlag
+from .zombies import (
+    zombie_case_open,
+    zombie_case_transition,
+    zombie_circulars_issue,
+    zombie_progress_by_unit,
+)
+
+FORM_TEMPLATE = "admin/oversight/zombiecase/action_form.html"
+CRITERION_LABELS = dict(ZombieCriterion.choices)
+
+
+def _actor(request) -> Any:
+    return request.user if getattr(request.user, "pk", None) else None
+
+
+def _criteria_html(codes: list[str]) -> str:
+    return format_html_join(
+        "", "<div>{}（{}）</div>", ((CRITERION_LABELS.get(c, c), c) for c in codes)
+    )
+
+
+class _DatedForm(forms.Form):
+    on = forms.DateField(label="办理日期", initial=timezone.localdate)
+    notes = forms.CharField(
+        label="办理情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class _ConfirmForm(forms.Form):
+    identified_on = forms.DateField(label="认定日期", initial=timezone.localdate)
+    responsible_person = forms.CharField(label="责任人", required=False, max_length=50)
+
+
+def _with_form(modeladmin, request, queryset, *, label: str, form_class, apply, intro: str = ""):
+    """An action with an intermediate page: ask the form, then apply it to each selected row
+    in one transaction, all or nothing, naming each row that cannot take it."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        objects, failures = list(queryset), []
+        try:
+            with transaction.atomic():
+                for obj in objects:
+                    try:
+                        apply(obj, form.cleaned_data)
+                    except ValidationError as exc:
+                        failures.append(f"{obj}：{'；'.join(exc.messages)}")
+                if failures:
+                    raise ValidationError(failures)
+        except ValidationError:
+            modeladmin.message_user(
+                request,
+                f"{label}未执行，以下 {len(failures)} 条不符合条件，全部未作变更："
+                + " ".join(failures),
+                messages.ERROR,
+            )
+            return None
+        modeladmin.message_user(request, f"已对 {len(objects)} 条记录{label}。", messages.SUCCESS)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"{label}：确认",
+        "label": label,
+        "intro": intro,
+        "form": form,
+        "items": [str(obj) for obj in queryset[:200]],
+        "count": queryset.count(),
+        "action": request.POST.get("action"),
+        "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+        "select_across": request.POST.get("select_across", "0"),
+        "opts": modeladmin.model._meta,
+    }
+    return TemplateResponse(request, FORM_TEMPLATE, context)
+
+
+# ------------------------------------------------------------------ flags
+
+
+@admin.register(ZombieFlag)
+class ZombieFlagAdmin(admin.ModelAdmin):
+    list_display = ["organization", "as_of", "criteria_display", "has_open_case"]
+    list_filter = ["as_of"]
+    search_fields = ["organization__name", "=organization__uscc"]
+    list_select_related = ["organization"]
+    date_hierarchy = "as_of"
+    fields = ["organization", "as_of", "criteria_display", "evidence_display", "created_at"]
+    readonly_fields = fields
+    actions = ["confirm_cases"]
+
+    @admin.display(description="符合的认定标准")
+    def criteria_display(self, obj: ZombieFlag) -> str:
+        return _criteria_html(obj.criteria)
+
+    @admin.display(description="证据")
+    def evidence_display(self, obj: ZombieFlag) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.evidence, ensure_ascii=False, indent=2))
+
+    def get_queryset(self, request):
+        # One EXISTS per row in the page query, not one query per row.
+        open_case = ZombieCase.objects.filter(
+            organization=OuterRef("organization"), stage__in=ZOMBIE_OPEN_STAGES
+        )
+        return super().get_queryset(request).annotate(open_case=Exists(open_case))
+
+    @admin.display(description="已有未办结案件", boolean=True, ordering="open_case")
+    def has_open_case(self, obj: ZombieFlag) -> bool:
+        return obj.open_case
+
+    def has_add_permission(self, request) -> bool:
+        return False  # flags are written by detection only
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="确认为清理整治案件", permissions=["confirm"])
+    def confirm_cases(self, request, queryset):
+        def apply(flag: ZombieFlag, data: dict) -> None:
+            zombie_case_open(
+                flag=flag,
+                actor=_actor(request),
+                identified_on=data["identified_on"],
+                responsible_person=data["responsible_person"],
+            )
+
+        return _with_form(
+            self,
+            request,
+            queryset.select_related("organization"),
+            label="确认为清理整治案件",
+            form_class=_ConfirmForm,
+            apply=apply,
+            intro="所选风险标记将各自形成一件“已认定”的僵尸型社会组织清理整治案件（R-ZMB-02）。",
+        )
+
+    def has_confirm_permission(self, request) -> bool:
+        return request.user.has_perm("oversight.add_zombiecase")
+
+
+# ------------------------------------------------------------------ cases
+
+
+def _stage_action(to: ZombieStage, label: str):
+    def action(modeladmin, request, queryset):
+        def apply(case: ZombieCase, data: dict) -> None:
+            zombie_case_transition(
+                case=case, to=to, on=data["on"], actor=_actor(request), notes=data["notes"]
+            )
+
+        intro = {
+            ZombieStage.DEREGISTERING: "登记状态同时变为“注销办理中”。",
+            ZombieStage.DEREGISTERED: "登记状态同时变为“已注销”；须已有注销清算审计报告（R-AUD-04，D11）。",
+            ZombieStage.REVOKED: "登记状态同时变为“撤销登记”。",
+            ZombieStage.RESTORED: "注销办理中的组织同时恢复为“正常”。",
+        }.get(to, "")
+        return _with_form(
+            modeladmin,
+            request,
+            queryset.select_related("organization"),
+            label=label,
+            form_class=_DatedForm,
+            apply=apply,
+            intro=intro,
+        )
+
+    action.__name__ = f"to_{to.value}"
+    return admin.action(description=label, permissions=["change"])(action)
+
+
+STAGE_ACTIONS = [
+    _stage_action(ZombieStage.NOTIFIED, "告知"),
+    _stage_action(ZombieStage.DEREGISTERING, "受理注销"),
+    _stage_action(ZombieStage.DEREGISTERED, "核准注销"),
+    _stage_action(ZombieStage.REVOKED, "撤销登记"),
+    _stage_action(ZombieStage.RESTORED, "恢复正常"),
+]
+
+
+@admin.register(ZombieCase)
+class ZombieCaseAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "organization",
+        "supervising_unit",
+        "stage",
+        "criteria_display",
+        "identified_on",
+        "notified_on",
+        "closed_on",
+        "responsible_person",
+    ]
+    list_filter = ["stage", "organization__supervising_unit"]
+    search_fields = ["organization__name", "=organization__uscc", "responsible_person"]
+    list_select_related = ["organization__supervising_unit"]
+    date_hierarchy = "identified_on"
+    readonly_fields = [
+        "organization",
+        "flag",
+        "criteria_display",
+        "stage",
+        "identified_on",
+        "notified_on",
+        "closed_on",
+        "confirmed_by",
+    ]
+    fields = [*readonly_fields, "responsible_person", "notes"]
+    actions = STAGE_ACTIONS
+    change_list_template = "admin/oversight/zombiecase/change_list.html"
+
+    @admin.display(description="业务主管单位", ordering="organization__supervising_unit__code")
+    def supervising_unit(self, obj: ZombieCase):
+        return obj.organization.supervising_unit or "—"
+
+    @admin.display(description="认定标准")
+    def criteria_display(self, obj: ZombieCase) -> str:
+        return _criteria_html(obj.criteria)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # cases are opened by confirming a flag
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="{}_{}_progress".format(*info),
+            ),
+            path(
+                "issue-circulars/",
+                self.admin_site.admin_view(self.issue_circulars_view),
+                name="{}_{}_issue_circulars".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = zombie_progress_by_unit()
+        totals = {s: sum(r["stages"][s] for r in rows) for s in ZombieStage.values}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "僵尸型社会组织清理整治进度（按业务主管单位）",
+            "opts": self.opts,
+            "stages": ZombieStage.choices,
+            "rows": [{**r, "counts": [r["stages"][s] for s in ZombieStage.values]} for r in rows],
+            "totals": [totals[s] for s in ZombieStage.values],
+            "grand_total": sum(totals.values()),
+        }
+        return TemplateResponse(request, "admin/oversight/zombiecase/progress.html", context)
+
+    def issue_circulars_view(self, request):
+        """生成本月通报: POST only (it writes); the month's circulars are issued once."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:oversight_zombiecase_changelist"))
+        if not request.user.has_perm("oversight.add_circular"):
+            raise PermissionDenied
+        issued = zombie_circulars_issue(as_of=timezone.localdate(), actor=_actor(request))
+        self.message_user(
+            request,
+            f"本月通报共 {len(issued)} 份（每个业务主管单位一份，已生成的不重复生成）。",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:oversight_circular_changelist"))

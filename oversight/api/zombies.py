@@ -1,0 +1,222 @@
+"""API of the zombie cleanup (DESIGN.md §4.5, §8): `zombie-cases/` with the progress per
+unit, and `circulars/` with the download of their workbook. Read-only; scope and
+permissions come from common.api (ScopedViewSet), as for every resource."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from common.api.viewsets import ScopedReadOnlyModelViewSet
+from common.excel import XLSX_CONTENT_TYPE
+from oversight.choices import ZombieCriterion, ZombieStage
+from oversight.filters import CircularFilterSet, ZombieCaseFilterSet
+from oversight.models import Circular, ZombieCase
+from oversight.zombies import zombie_progress_by_unit
+from registry.models import Organization, SupervisingUnit
+
+SCOPE_NOTE = "部门令牌只能看到本单位主管的社会组织的记录；其他单位的记录与不存在的一样返回 404。"
+
+
+# ------------------------------------------------------------------ serializers
+
+
+class _OrganizationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["uscc", "name"]
+        read_only_fields = fields
+
+
+class _UnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupervisingUnit
+        fields = ["code", "name"]
+        read_only_fields = fields
+
+
+class ZombieCriterionSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ZombieCriterion.choices, help_text="R-ZMB-01 的项")
+    label = serializers.CharField(help_text="认定标准")
+
+
+class ZombieCaseSerializer(serializers.ModelSerializer):
+    """僵尸型社会组织清理整治案件 (R-ZMB-02)."""
+
+    organization = _OrganizationBriefSerializer(read_only=True)
+    supervising_unit = _UnitBriefSerializer(
+        source="organization.supervising_unit", read_only=True, allow_null=True
+    )
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    criteria = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ZombieCase
+        fields = [
+            "id",
+            "organization",
+            "supervising_unit",
+            "stage",
+            "stage_display",
+            "criteria",
+            "identified_on",
+            "notified_on",
+            "closed_on",
+            "responsible_person",
+            "notes",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ZombieCriterionSerializer(many=True))
+    def get_criteria(self, case: ZombieCase) -> list[dict]:
+        labels = dict(ZombieCriterion.choices)
+        return [{"code": code, "label": labels.get(code, code)} for code in case.criteria]
+
+
+class ZombieStageCountsSerializer(serializers.Serializer):
+    identified = serializers.IntegerField(help_text=ZombieStage.IDENTIFIED.label)
+    notified = serializers.IntegerField(help_text=ZombieStage.NOTIFIED.label)
+    deregistering = serializers.IntegerField(help_text=ZombieStage.DEREGISTERING.label)
+    deregistered = serializers.IntegerField(help_text=ZombieStage.DEREGISTERED.label)
+    revoked = serializers.IntegerField(help_text=ZombieStage.REVOKED.label)
+    restored = serializers.IntegerField(help_text=ZombieStage.RESTORED.label)
+
+
+class ZombieProgressSerializer(serializers.Serializer):
+    unit_code = serializers.CharField(allow_null=True, help_text="业务主管单位代码；直接登记为空")
+    unit_name = serializers.CharField()
+    stages = ZombieStageCountsSerializer(help_text="各阶段案件数")
+    total = serializers.IntegerField()
+
+
+class CircularSerializer(serializers.ModelSerializer):
+    """通报; `download_url` is the workbook, when there is one."""
+
+    supervising_unit = _UnitBriefSerializer(read_only=True, allow_null=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Circular
+        fields = [
+            "id",
+            "title",
+            "document_no",
+            "issued_on",
+            "supervising_unit",
+            "body",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, circular: Circular) -> str | None:
+        if not circular.attachment:
+            return None
+        return reverse(
+            "api-v1:circular-download",
+            kwargs={"id": circular.pk},
+            request=self.context.get("request"),
+        )
+
+
+# ------------------------------------------------------------------ viewsets
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="僵尸型社会组织清理整治案件列表",
+        description=(
+            "分页列出清理整治案件（已认定、已告知、注销办理中、已注销、已撤销登记、已恢复正常），"
+            f"含认定标准（R-ZMB-01）。可按阶段、业务主管单位代码、统一社会信用代码筛选。{SCOPE_NOTE}"
+        ),
+    ),
+    retrieve=extend_schema(summary="查询一件清理整治案件", description=SCOPE_NOTE),
+)
+@extend_schema(tags=["僵尸型社会组织"])
+class ZombieCaseViewSet(ScopedReadOnlyModelViewSet):
+    queryset = ZombieCase.objects.all()
+    serializer_class = ZombieCaseSerializer
+    lookup_field = "id"
+    filterset_class = ZombieCaseFilterSet
+    search_fields = ["organization__name", "^organization__uscc"]
+    ordering_fields = ["identified_on", "notified_on", "closed_on", "stage"]
+    ordering = ["-identified_on", "id"]
+
+    def get_queryset(self) -> QuerySet[ZombieCase]:
+        return super().get_queryset().select_related("organization__supervising_unit")
+
+    @extend_schema(
+        summary="清理整治进度（按业务主管单位）",
+        description=(
+            "每个业务主管单位的案件按阶段计数（与列表相同的筛选条件）。部门令牌只得到本单位的一行。"
+        ),
+        responses={200: ZombieProgressSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def progress(self, request: Request) -> Response:
+        cases = self.filter_queryset(self.get_queryset())
+        return Response(
+            ZombieProgressSerializer(zombie_progress_by_unit(cases=cases), many=True).data
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="通报列表",
+        description=(
+            "分页列出通报。部门令牌看到发给本单位的通报和发给全部单位的通报；"
+            "发给其他单位的通报与不存在的一样返回 404。"
+        ),
+    ),
+    retrieve=extend_schema(summary="查询一份通报", description="发给其他单位的通报返回 404。"),
+)
+@extend_schema(tags=["通报"])
+class CircularViewSet(ScopedReadOnlyModelViewSet):
+    queryset = Circular.objects.all()
+    serializer_class = CircularSerializer
+    lookup_field = "id"
+    filterset_class = CircularFilterSet
+    search_fields = ["title", "document_no"]
+    ordering_fields = ["issued_on", "title"]
+    ordering = ["-issued_on", "-id"]
+
+    def get_queryset(self) -> QuerySet[Circular]:
+        return super().get_queryset().select_related("supervising_unit")
+
+    @extend_schema(
+        summary="下载通报附件",
+        description="下载通报的 Excel 附件。通报没有附件、不存在或不在本单位范围内时返回 404。",
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="通报不存在、不在本单位范围内或没有附件"),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, id: str | None = None) -> FileResponse:
+        circular = self.get_object()
+        if not circular.attachment:
+            raise Http404
+        try:
+            handle = circular.attachment.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=Path(circular.attachment.name).name,
+            content_type=XLSX_CONTENT_TYPE,
+        )

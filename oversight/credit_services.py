@@ -1,0 +1,608 @@
+"""Writes of the credit lists (DOMAIN.md §3, DESIGN.md §4.4): the daily rules job, the four-eyes
+proposal workflow, and direct listing and removal decisions on grounds the rules cannot see.
+
+Every decision is a new immutable row (CreditListing or CreditRemoval; database triggers
+refuse UPDATE and DELETE, R-CRD-11, R-XC-03). Proposals are the only mutable records here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import string
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from registry.models import Organization
+
+from . import credit_rules as rules
+from .choices import (
+    ABNORMAL_GROUNDS,
+    SERIOUS_GROUNDS,
+    CreditGround,
+    CreditList,
+    DecisionAction,
+    ProposalStatus,
+    RemovalGround,
+)
+from .models import CreditListing, CreditProposal, CreditRemoval
+
+FOUR_EYES = "双人审核：提议人和批准人不能是同一人。"
+_BATCH = 5000
+# pg_advisory_xact_lock key of the decision-number counter ("credit" in ASCII).
+_NUMBER_LOCK = 0x637265646974
+_CN_ORDINALS = "一二三四五六七八九十"
+
+
+# ------------------------------------------------------------------ decision numbers
+
+
+def _pattern_parts(year: int) -> tuple[str, re.Pattern]:
+    """The literal prefix before the sequence number, and a regex that reads it back."""
+    regex, prefix, seen_seq = "", "", False
+    for literal, name, _spec, _conv in string.Formatter().parse(
+        settings.CREDIT_DECISION_NO_PATTERN
+    ):
+        regex += re.escape(literal)
+        if not seen_seq:
+            prefix += literal
+        if name == "year":
+            regex += str(year)
+            if not seen_seq:
+                prefix += str(year)
+        elif name == "seq":
+            regex += r"(\d+)"
+            seen_seq = True
+    return prefix, re.compile(regex)
+
+
+def credit_decision_numbers_allocate(*, year: int, count: int) -> list[str]:
+    """The next `count` document numbers of `year` from CREDIT_DECISION_NO_PATTERN, one
+    sequence per year shared by listing and removal decisions. Must run inside the
+    transaction that writes them: a transaction-level advisory lock serializes allocation
+    until commit, so two workers never draw the same number (SQLite serializes writes)."""
+    if count <= 0:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_NUMBER_LOCK])
+    prefix, regex = _pattern_parts(year)
+    highest = 0
+    for model in (CreditListing, CreditRemoval):
+        for number in model.objects.filter(decision_no__startswith=prefix).values_list(
+            "decision_no", flat=True
+        ):
+            match = regex.match(number)
+            if match:
+                highest = max(highest, int(match.group(1)))
+    pattern = settings.CREDIT_DECISION_NO_PATTERN
+    return [pattern.format(year=year, seq=n) for n in range(highest + 1, highest + 1 + count)]
+
+
+def _nth(number: str, n: int) -> str:
+    """The n-th decision of the same kind under one organization's number (之二, 之三…)."""
+    if n <= 1:
+        return number
+    return f"{number}之{_CN_ORDINALS[n - 1] if n <= len(_CN_ORDINALS) else n}"
+
+
+# ------------------------------------------------------------------ low-level writes
+
+
+def _check_four_eyes(proposed_by, approved_by) -> None:
+    if proposed_by is None or approved_by is None:
+        raise ValidationError("双人审核：须有提议人和批准人。")
+    if proposed_by.pk == approved_by.pk:
+        raise ValidationError(FOUR_EYES)
+
+
+def _write_listing(
+    *,
+    organization: Organization,
+    list_type: str,
+    ground: str,
+    facts: str,
+    evidence: dict,
+    decided_on: datetime.date,
+    decision_no: str,
+    proposed_by,
+    approved_by,
+    action: str = DecisionAction.LIST,
+    effective_on: datetime.date | None = None,
+    served_on: datetime.date | None = None,
+) -> CreditListing:
+    return CreditListing.objects.create(
+        organization=organization,
+        organization_name=organization.name,
+        list_type=list_type,
+        action=action,
+        ground=ground,
+        facts=facts,
+        evidence=evidence,
+        decided_on=decided_on,
+        effective_on=effective_on or decided_on,
+        authority=settings.CREDIT_AUTHORITY,
+        decision_no=decision_no,
+        served_on=served_on,
+        review_due_on=rules.review_due_on(
+            list_type=list_type, ground=ground, decided_on=decided_on
+        ),
+        proposed_by=proposed_by,
+        approved_by=approved_by,
+    )
+
+
+def _write_removal(
+    *,
+    organization: Organization,
+    list_type: str,
+    listing_ids: Sequence[int],
+    ground: str,
+    facts: str,
+    evidence: dict,
+    decided_on: datetime.date,
+    decision_no: str,
+    proposed_by,
+    approved_by,
+) -> CreditRemoval:
+    """A removal closes every active listing of the list; `listing_ids` is what the decision
+    was taken on, and it must still be exactly that set (else the situation has changed)."""
+    active = sorted(
+        rules.active_listing_rows(
+            on=decided_on, list_type=list_type, org_ids=[organization.pk]
+        ).values_list("pk", flat=True)
+    )
+    if not active:
+        raise ValidationError(f"{organization.name}不在{CreditList(list_type).label}中。")
+    if sorted(listing_ids) != active:
+        raise ValidationError(
+            f"{organization.name}的{CreditList(list_type).label}列入情况已变化，请重新计算。"
+        )
+    removal = CreditRemoval.objects.create(
+        organization=organization,
+        list_type=list_type,
+        ground=ground,
+        facts=facts,
+        evidence=evidence,
+        decided_on=decided_on,
+        authority=settings.CREDIT_AUTHORITY,
+        decision_no=decision_no,
+        proposed_by=proposed_by,
+        approved_by=approved_by,
+    )
+    removal.listings.add(*active)
+    return removal
+
+
+# ------------------------------------------------------------------ direct decisions
+
+
+@transaction.atomic
+def credit_listing_create(
+    *,
+    organization: Organization,
+    list_type: str,
+    ground: str,
+    facts: str,
+    decided_on: datetime.date,
+    proposed_by,
+    approved_by,
+    evidence: dict | None = None,
+    effective_on: datetime.date | None = None,
+    served_on: datetime.date | None = None,
+    rule_key: str | None = None,
+) -> CreditListing:
+    """列入决定 on a ground the rules cannot see (e.g. R-CRD-02(2)(4)(7), R-CRD-05(6)(8)), taken
+    by two people. R-CRD-05(1) is only reached by escalation (转列). `rule_key` names the
+    cause when the rules could see it, so they do not propose it again."""
+    allowed = ABNORMAL_GROUNDS if list_type == CreditList.ABNORMAL else SERIOUS_GROUNDS
+    if ground not in {g.value for g in allowed}:
+        raise ValidationError(
+            {
+                "ground": "列入依据与名录不符：活动异常名录依据 R-CRD-02，严重违法失信名单依据 R-CRD-05。"
+            }
+        )
+    if ground == CreditGround.S1_ABNORMAL_TWO_YEARS:
+        raise ValidationError(
+            {"ground": "列入活动异常名录满2年的，通过转列办理（R-CRD-05第1项）。"}
+        )
+    if not facts.strip():
+        raise ValidationError({"facts": "请填写事实说明。"})
+    _check_four_eyes(proposed_by, approved_by)
+    [number] = credit_decision_numbers_allocate(year=decided_on.year, count=1)
+    return _write_listing(
+        organization=organization,
+        list_type=list_type,
+        ground=ground,
+        facts=facts,
+        evidence={**(evidence or {}), **({"rule_key": rule_key} if rule_key else {})},
+        decided_on=decided_on,
+        decision_no=number,
+        proposed_by=proposed_by,
+        approved_by=approved_by,
+        effective_on=effective_on,
+        served_on=served_on,
+    )
+
+
+def _removal_allowed(
+    *, organization: Organization, list_type: str, ground: str, on: datetime.date
+) -> tuple[list[int], str | None]:
+    """The active listings a removal on `ground` would close, and why it is refused (None when
+    the rules allow it on `on`)."""
+    rows = list(
+        rules.active_listing_rows(on=on, list_type=list_type, org_ids=[organization.pk]).values(
+            *rules._LISTING_FIELDS
+        )
+    )
+    ids = [x["pk"] for x in rows]
+    if not rows:
+        return ids, f"{organization.name}不在{CreditList(list_type).label}中。"
+    if ground == RemovalGround.CORRECTED:
+        return ids, None  # R-CRD-10: a confirmed error is corrected whatever the date
+    if ground == RemovalGround.ESCALATED:
+        return ids, "转入严重违法失信名单须通过转列事项办理（R-CRD-05第1项）。"
+    if list_type == CreditList.ABNORMAL:
+        if ground not in (RemovalGround.RECTIFIED, RemovalGround.NOTHING_TO_RECTIFY):
+            return ids, "活动异常名录的移出依据为已完成整改或列入满6个月无需整改（R-CRD-07）。"
+        cures = rules.listing_cures(rows, on=on)
+        for x in rows:
+            needs = x["ground"] in rules.NEEDS_RECTIFICATION
+            if ground == RemovalGround.NOTHING_TO_RECTIFY and needs:
+                return ids, f"{x['decision_no']}的列入依据须完成整改后移出（R-CRD-07）。"
+            if cures[x["pk"]] is not None:
+                continue
+            if needs and not _cure_visible_in_records(x):
+                continue  # e.g. R-CRD-02(2): verified by staff, stated in the facts
+            due = rules.auto_removal_due_on(x["decided_on"])
+            if not needs:
+                return (
+                    ids,
+                    f"{x['decision_no']}列入未满{settings.CREDIT_ABNORMAL_AUTO_REMOVAL_MONTHS}个月（{due}期满），不能移出（R-CRD-07）。",
+                )
+            return ids, f"{x['decision_no']}所列情形尚未整改完毕，不能移出（R-CRD-07）。"
+        return ids, None
+    if ground not in (RemovalGround.SERIOUS_TWO_YEARS, RemovalGround.DEREGISTERED):
+        return (
+            ids,
+            "严重违法失信名单的移出依据为满2年未再发生列入情形或已办结注销登记（R-CRD-08）。",
+        )
+    allowed = [
+        c
+        for c in rules_evaluate_for(organization_ids=[organization.pk], as_of=on)
+        if c.action == DecisionAction.REMOVE and c.list_type == CreditList.SERIOUS
+    ]
+    if not allowed or allowed[0].ground != ground:
+        return ids, (
+            "不符合移出严重违法失信名单的条件（R-CRD-08）：须列入满"
+            f"{settings.CREDIT_SERIOUS_REMOVAL_YEARS}年且期间未再发生列入情形；因吊销登记证书或"
+            "撤销成立登记列入的，须办结注销登记；因列入活动异常名录满2年列入的，须履行相关义务。"
+        )
+    return ids, None
+
+
+def _cure_visible_in_records(listing: dict) -> bool:
+    ev = listing["evidence"] or {}
+    return {
+        CreditGround.A1_ANNUAL_REPORT: "report_year" in ev,
+        CreditGround.A3_RECTIFICATION: "inspection_id" in ev,
+        CreditGround.A6_UNREACHABLE: "last_sent_on" in ev,
+    }.get(listing["ground"], False)
+
+
+@transaction.atomic
+def credit_removal_create(
+    *,
+    organization: Organization,
+    list_type: str,
+    ground: str,
+    facts: str,
+    decided_on: datetime.date,
+    proposed_by,
+    approved_by,
+    evidence: dict | None = None,
+) -> CreditRemoval:
+    """移出决定 taken by two people, refused unless the rules allow it on `decided_on`
+    (R-CRD-07/08/10): it closes every active listing of the list."""
+    if not facts.strip():
+        raise ValidationError({"facts": "请填写事实说明。"})
+    _check_four_eyes(proposed_by, approved_by)
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    ids, refusal = _removal_allowed(
+        organization=organization, list_type=list_type, ground=ground, on=decided_on
+    )
+    if refusal:
+        raise ValidationError(refusal)
+    [number] = credit_decision_numbers_allocate(year=decided_on.year, count=1)
+    return _write_removal(
+        organization=organization,
+        list_type=list_type,
+        listing_ids=ids,
+        ground=ground,
+        facts=facts,
+        evidence=evidence or {},
+        decided_on=decided_on,
+        decision_no=number,
+        proposed_by=proposed_by,
+        approved_by=approved_by,
+    )
+
+
+# ------------------------------------------------------------------ the rules job
+
+
+class _KeyStatus:
+    """Statuses of existing proposals by rule key, read in batches and remembered; a key is
+    decided when its proposal was approved or rejected, or a listing names it as its cause."""
+
+    def __init__(self) -> None:
+        self.status: dict[str, str] = {}
+        self._listed: set[str] | None = None
+
+    def __call__(self, keys: list[str]) -> set[str]:
+        if self._listed is None:
+            # Listings are few (thousands): read every named cause once.
+            self._listed = set(
+                CreditListing.objects.filter(evidence__has_key="rule_key").values_list(
+                    "evidence__rule_key", flat=True
+                )
+            )
+        decided = {k for k in keys if k in self._listed}
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            for key, status in CreditProposal.objects.filter(rule_key__in=batch).values_list(
+                "rule_key", "status"
+            ):
+                self.status[key] = status
+                if status in (ProposalStatus.APPROVED, ProposalStatus.REJECTED):
+                    decided.add(key)
+        return decided
+
+
+def rules_evaluate_for(
+    *, as_of: datetime.date, organization_ids: Iterable[int] | None = None
+) -> list[rules.Candidate]:
+    """What the rules propose on `as_of` (for some organizations, or all), minus causes
+    already decided."""
+    ids = None if organization_ids is None else list(organization_ids)
+    return rules.rules_evaluate(as_of=as_of, org_ids=ids, decided_keys=_KeyStatus())
+
+
+@dataclass
+class RunResult:
+    """The outcome of one rules run (or dry run)."""
+
+    as_of: datetime.date
+    dry_run: bool
+    candidates: list[rules.Candidate] = field(default_factory=list)
+    new_keys: set[str] = field(default_factory=set)
+    revived: int = 0
+    obsoleted: int = 0
+
+    @property
+    def new(self) -> list[rules.Candidate]:
+        return [c for c in self.candidates if c.rule_key in self.new_keys]
+
+    def counts_by_rule(self) -> dict[str, tuple[int, int]]:
+        """rule → (candidates, new proposals)."""
+        total = Counter(c.rule for c in self.candidates)
+        new = Counter(c.rule for c in self.new)
+        return {rule: (total[rule], new[rule]) for rule in sorted(total)}
+
+
+def credit_rules_run(*, as_of: datetime.date, dry_run: bool = False) -> RunResult:
+    """The daily credit job (R-XC-02): computes every pending decision on `as_of` and stores
+    the new ones as suggested proposals (INSERT … ON CONFLICT DO NOTHING on rule_key: running
+    twice, or in two workers at once, gives the same proposals). Suggestions whose rule no
+    longer holds become obsolete; an obsolete one that holds again is suggested again.
+    A dry run computes the same and writes nothing."""
+    key_status = _KeyStatus()
+    candidates = rules.rules_evaluate(as_of=as_of, decided_keys=key_status)
+    known = key_status.status
+    result = RunResult(as_of=as_of, dry_run=dry_run, candidates=candidates)
+    result.new_keys = {c.rule_key for c in candidates if c.rule_key not in known}
+    revive = [c for c in candidates if known.get(c.rule_key) == ProposalStatus.OBSOLETE]
+    prefixes = (*rules.COVERED_PREFIXES, *rules.missing_report_prefixes(as_of=as_of))
+    current = {c.rule_key for c in candidates}
+    stale = [
+        pk
+        for pk, key in CreditProposal.objects.filter(status=ProposalStatus.SUGGESTED)
+        .filter(_startswith_any(prefixes))
+        .values_list("pk", "rule_key")
+        if key not in current
+    ]
+    result.revived, result.obsoleted = len(revive), len(stale)
+    if dry_run:
+        return result
+    with transaction.atomic():
+        CreditProposal.objects.bulk_create(
+            [
+                CreditProposal(**c.proposal_fields(as_of=as_of))
+                for c in candidates
+                if c.rule_key in result.new_keys
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        for c in revive:
+            CreditProposal.objects.filter(
+                rule_key=c.rule_key, status=ProposalStatus.OBSOLETE
+            ).update(
+                status=ProposalStatus.SUGGESTED,
+                as_of=as_of,
+                explanation=c.explanation,
+                evidence={**c.evidence, "rule": c.rule},
+            )
+        for start in range(0, len(stale), _BATCH):
+            CreditProposal.objects.filter(
+                pk__in=stale[start : start + _BATCH], status=ProposalStatus.SUGGESTED
+            ).update(status=ProposalStatus.OBSOLETE)
+    return result
+
+
+def _startswith_any(prefixes: Iterable[str]) -> Q:
+    q = Q(pk__in=[])
+    for prefix in prefixes:
+        q |= Q(rule_key__startswith=prefix)
+    return q
+
+
+# ------------------------------------------------------------------ four eyes
+
+
+def _locked(proposal: CreditProposal) -> CreditProposal:
+    return CreditProposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+@transaction.atomic
+def credit_proposal_propose(*, proposal: CreditProposal, actor) -> CreditProposal:
+    """提议: a clerk takes up what the rules suggested; a second clerk must approve it."""
+    proposal = _locked(proposal)
+    if proposal.status != ProposalStatus.SUGGESTED:
+        raise ValidationError(f"只有“{ProposalStatus.SUGGESTED.label}”的事项可以提议。")
+    proposal.status = ProposalStatus.PROPOSED
+    proposal.proposed_by = actor
+    proposal.proposed_at = timezone.now()
+    proposal.save(update_fields=["status", "proposed_by", "proposed_at"])
+    return proposal
+
+
+@transaction.atomic
+def credit_proposal_reject(*, proposal: CreditProposal, actor, reason: str) -> CreditProposal:
+    """驳回: the rule's suggestion is not taken up; the cause is not proposed again."""
+    proposal = _locked(proposal)
+    if proposal.status not in (ProposalStatus.SUGGESTED, ProposalStatus.PROPOSED):
+        raise ValidationError("只有待提议或待审批的事项可以驳回。")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写驳回理由。"})
+    if proposal.proposed_by_id is not None and proposal.proposed_by_id == actor.pk:
+        raise ValidationError(FOUR_EYES)
+    proposal.status = ProposalStatus.REJECTED
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.rejection_reason = reason.strip()[:300]
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    return proposal
+
+
+@transaction.atomic
+def credit_proposal_approve(
+    *, proposal: CreditProposal, actor, decided_on: datetime.date | None = None
+) -> CreditProposal:
+    """批准: a second clerk approves a proposed decision; the rule is checked again on the
+    decision date and the decision record is written with a new document number."""
+    return credit_proposals_approve_bulk(proposals=[proposal], actor=actor, decided_on=decided_on)[
+        0
+    ]
+
+
+# Within one organization: removals first, then escalations, then new listings (a listing
+# approved with an escalation is a new event on top of it, not one the escalation closes).
+_ORDER = {DecisionAction.REMOVE: 0, DecisionAction.ESCALATE: 1, DecisionAction.LIST: 2}
+
+
+@transaction.atomic
+def credit_proposals_approve_bulk(
+    *,
+    proposals: Iterable[CreditProposal],
+    actor,
+    decided_on: datetime.date | None = None,
+) -> list[CreditProposal]:
+    """Bulk approval (admin): all or nothing; one document number per organization (a second
+    decision of the same kind for the same organization gets 之二, 之三…)."""
+    decided_on = decided_on or timezone.localdate()
+    ids = sorted({p.pk for p in proposals})
+    locked = list(
+        CreditProposal.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("organization", "proposed_by")
+        .order_by("pk")
+    )
+    errors: list[str] = []
+    for p in locked:
+        label = f"{p.organization.name}（{p.get_action_display()}{p.get_list_type_display()}）"
+        if p.status != ProposalStatus.PROPOSED:
+            errors.append(f"{label}：须先提议，当前状态为“{p.get_status_display()}”。")
+        elif p.proposed_by_id == actor.pk:
+            errors.append(f"{label}：{FOUR_EYES}")
+    if errors:
+        raise ValidationError(errors)
+    org_ids = sorted({p.organization_id for p in locked})
+    list(
+        Organization.objects.select_for_update()
+        .filter(pk__in=org_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    fresh = {c.rule_key: c for c in rules_evaluate_for(as_of=decided_on, organization_ids=org_ids)}
+    for p in locked:
+        if p.rule_key not in fresh:
+            errors.append(
+                f"{p.organization.name}（{p.get_action_display()}{p.get_list_type_display()}）："
+                f"截至{decided_on}已不符合规则（{p.ground}），不能批准。"
+            )
+    if errors:
+        raise ValidationError(errors)
+    by_org: dict[int, list[CreditProposal]] = defaultdict(list)
+    for p in locked:
+        by_org[p.organization_id].append(p)
+    numbers = credit_decision_numbers_allocate(year=decided_on.year, count=len(by_org))
+    now = timezone.now()
+    for number, org_id in zip(numbers, sorted(by_org), strict=True):
+        listings_n = removals_n = 0
+        for p in sorted(by_org[org_id], key=lambda p: (_ORDER[p.action], p.pk)):
+            c = fresh[p.rule_key]
+            evidence = {**c.evidence, "rule": c.rule, "rule_key": p.rule_key, "proposal_id": p.pk}
+            common: dict[str, Any] = {
+                "organization": p.organization,
+                "facts": c.explanation,
+                "evidence": evidence,
+                "decided_on": decided_on,
+                "proposed_by": p.proposed_by,
+                "approved_by": actor,
+            }
+            if p.action in (DecisionAction.REMOVE, DecisionAction.ESCALATE):
+                removals_n += 1
+                p.removal = _write_removal(
+                    list_type=CreditList.ABNORMAL
+                    if p.action == DecisionAction.ESCALATE
+                    else p.list_type,
+                    listing_ids=c.evidence["listing_ids"],
+                    ground=RemovalGround.ESCALATED
+                    if p.action == DecisionAction.ESCALATE
+                    else p.ground,
+                    decision_no=_nth(number, removals_n),
+                    **common,
+                )
+            if p.action in (DecisionAction.LIST, DecisionAction.ESCALATE):
+                listings_n += 1
+                p.listing = _write_listing(
+                    list_type=p.list_type,
+                    ground=p.ground,
+                    action=p.action,
+                    decision_no=_nth(number, listings_n),
+                    **common,
+                )
+            p.status = ProposalStatus.APPROVED
+            p.decided_by = actor
+            p.decided_at = now
+            p.explanation = c.explanation
+            p.save(
+                update_fields=[
+                    "status",
+                    "decided_by",
+                    "decided_at",
+                    "listing",
+                    "removal",
+                    "explanation",
+                ]
+            )
+    return locked

@@ -1,0 +1,805 @@
+"""僵尸型社会组织 (DESIGN.md §4.5, DOMAIN.md §5): the criteria of R-ZMB-01 as code, the
+monthly detection that flags candidates with their evidence, the cleanup cases staff open
+from the flags (R-ZMB-02) and the monthly circular to each supervising unit.
+
+The criteria, on a detection date `as_of` (D7: each reference period is a setting):
+
+- **R-ZMB-01(1) 连续两年未报** — the *report years* are the last
+  `ZOMBIE_MISSED_REPORT_YEARS` consecutive years whose bureau deadline had passed on `as_of`
+  (cycle deadlines, or the defaults of R-ANN-01 when a cycle is missing; a deadline passes
+  the day after it). The organization owed a report for every one of them (the rules of
+  `selectors.organizations_owing_report`: established by 31 December, 民非 established on or
+  after the exemption cut-off exempt, R-ANN-02) and filed no sealed report by that year's
+  deadline for any of them (R-ANN-01/06). Evidence: the years and their deadlines.
+- **R-ZMB-01(2) 取得登记证书后1年未开展活动** (R-ORG-10) — the organization was established at
+  least `ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS` months before `as_of` (the months
+  complete on the same day of the month, e.g. established 2021-03-15 → complete on
+  2022-03-15), and no sealed annual report filed on or before `as_of`, of any year, shows an
+  activity (`activities_held` > 0): all its reports show none, or it has filed none. The
+  annual report is the only activity record the register holds. Evidence: the
+  establishment date and the months.
+- **R-ZMB-01(3) 参考期内未开展业务活动** — the organization owed a report for each of the last
+  `ZOMBIE_NO_BUSINESS_YEARS` report years (as in (1)), at least one sealed report for those
+  years was filed on or before `as_of`, and none of them shows an activity. Income is not
+  looked at: dues, interest and donations come in without any business being carried out.
+  An organization that filed nothing for those years is case (1), not (3). Evidence: per
+  year, the activities reported (null: no sealed report filed).
+- **R-ZMB-01(4) 无法取得联系** (R-CRD-03, D6) — within the last `ZOMBIE_UNREACHABLE_YEARS`
+  years up to `as_of`, at least two special letters went unsigned, the first and the last
+  at least `CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS` days apart, counting only letters sent
+  after the last letter that was signed for (a signature shows the address worked); or the
+  organization is on the abnormal list on ground R-CRD-02(6) (listing in effect on `as_of`
+  and not removed by then). Evidence: the letters' dates, or the listing's decision.
+
+Only organizations on the register on `as_of` (established, not deregistered or revoked by
+then: active or deregistering) and without an open cleanup case are candidates.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from common.excel import xlsx_write_sheets
+from registry.choices import LifecycleStatus, OrganizationType
+from registry.models import Organization, SupervisingUnit
+from registry.services import organization_transition
+
+from .choices import (
+    ZOMBIE_OPEN_STAGES,
+    ZOMBIE_TRANSITIONS,
+    CreditGround,
+    ZombieCriterion,
+    ZombieStage,
+)
+from .models import (
+    AnnualReport,
+    AnnualReportCycle,
+    Circular,
+    CreditListing,
+    CreditRemoval,
+    SpecialLetter,
+    ZombieCase,
+    ZombieFlag,
+)
+
+CRITERIA = tuple(ZombieCriterion)
+CRITERION_LABELS = dict(ZombieCriterion.choices)
+
+
+# ------------------------------------------------------------------ reference periods
+
+
+@dataclass(frozen=True)
+class ReportYear:
+    """One report year of a reference period: its bureau deadline and 民非 exemption cut-off."""
+
+    year: int
+    bureau_deadline: datetime.date
+    exemption_cutoff: datetime.date
+
+
+def _cycles(years: Iterable[int]) -> dict[int, ReportYear]:
+    years = list(years)
+    stored = {c.year: c for c in AnnualReportCycle.objects.filter(year__in=years)}
+    result = {}
+    for year in years:
+        cycle = stored.get(year)
+        values = (
+            {"bureau_deadline": cycle.bureau_deadline, "exemption_cutoff": cycle.exemption_cutoff}
+            if cycle
+            else AnnualReportCycle.defaults_for(year)
+        )
+        result[year] = ReportYear(year, values["bureau_deadline"], values["exemption_cutoff"])
+    return result
+
+
+def report_years_due(*, as_of: datetime.date, count: int) -> list[ReportYear]:
+    """The last `count` consecutive report years whose bureau deadline passed before `as_of`
+    (R-ZMB-01(1)/(3)), oldest first. A deadline extended by a cycle moves the period."""
+    return _years_due(_cycles(range(as_of.year - count - 3, as_of.year + 1)), as_of, count)
+
+
+def _years_due(cycles: dict[int, ReportYear], as_of: datetime.date, count: int) -> list[ReportYear]:
+    latest = max(y for y, c in cycles.items() if c.bureau_deadline < as_of)
+    return [cycles[y] for y in range(latest - count + 1, latest + 1)]
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Every reference period of one detection date (D7)."""
+
+    as_of: datetime.date
+    missed_years: list[ReportYear]
+    no_business_years: list[ReportYear]
+    established_by: datetime.date  # (2): established on or before this day
+    months: int
+    letters_after: datetime.date  # (4): letters sent after this day count
+    letter_interval_days: int
+
+    @classmethod
+    def on(cls, as_of: datetime.date) -> Periods:
+        months = settings.ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS
+        missed, no_business = settings.ZOMBIE_MISSED_REPORT_YEARS, settings.ZOMBIE_NO_BUSINESS_YEARS
+        cycles = _cycles(range(as_of.year - max(missed, no_business) - 3, as_of.year + 1))
+        return cls(
+            as_of=as_of,
+            missed_years=_years_due(cycles, as_of, missed),
+            no_business_years=_years_due(cycles, as_of, no_business),
+            # relativedelta clips 29 Feb to 28 Feb: established 2020-02-29 completes its
+            # 12 months on 2021-03-01, never before the full year.
+            established_by=as_of - relativedelta(months=months),
+            months=months,
+            letters_after=as_of - relativedelta(years=settings.ZOMBIE_UNREACHABLE_YEARS),
+            letter_interval_days=settings.CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS,
+        )
+
+
+# ------------------------------------------------------------------ detection (one SQL statement)
+
+
+class _Dialect:
+    """The few vendor differences of the detection statement: JSON building and date
+    arithmetic. Everything else is the SQL both PostgreSQL and SQLite understand."""
+
+    def __init__(self, vendor: str) -> None:
+        self.pg = vendor == "postgresql"
+
+    def obj(self, *pairs: str) -> str:
+        return f"{'jsonb_build_object' if self.pg else 'json_object'}({', '.join(pairs)})"
+
+    def arr(self, *items: str) -> str:
+        return f"{'jsonb_build_array' if self.pg else 'json_array'}({', '.join(items)})"
+
+    def param_json(self, name: str) -> str:
+        return f"CAST(%({name})s AS jsonb)" if self.pg else f"json(%({name})s)"
+
+    @property
+    def empty(self) -> str:
+        return "'{}'::jsonb" if self.pg else "'{}'"
+
+    def merge(self, *objects: str) -> str:
+        if self.pg:
+            return "(" + " || ".join(objects) + ")"
+        merged = objects[0]
+        for other in objects[1:]:
+            merged = f"json_patch({merged}, {other})"
+        return merged
+
+    def as_json(self, text_expr: str) -> str:
+        return f"CAST({text_expr} AS jsonb)" if self.pg else text_expr
+
+    def days_between(self, first: str, last: str) -> str:
+        return f"({last} - {first})" if self.pg else f"(julianday({last}) - julianday({first}))"
+
+
+def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
+    """The candidates CTE (`flagged`: one row per organization meeting ≥ 1 criterion, with
+    c1…c4 as 0/1 and the evidence as JSON) and its parameters."""
+    ops = connection.ops
+    params: dict[str, Any] = {
+        "as_of": ops.adapt_datefield_value(p.as_of),
+        "established_by": ops.adapt_datefield_value(p.established_by),
+        "letters_after": ops.adapt_datefield_value(p.letters_after),
+        "interval": p.letter_interval_days,
+        "pne": OrganizationType.PRIVATE_NON_ENTERPRISE.value,
+        "ground_unreachable": CreditGround.A6_UNREACHABLE.value,
+        "months": p.months,
+    }
+    for stage in ZOMBIE_OPEN_STAGES:
+        params[f"open_{stage}"] = stage.value
+    open_stages = ", ".join(f"%(open_{s})s" for s in ZOMBIE_OPEN_STAGES)
+
+    years = {y.year: y for y in (*p.missed_years, *p.no_business_years)}
+    first_year = min(years)
+    per_year = []
+    for y in years.values():
+        params[f"deadline_{y.year}"] = ops.adapt_datefield_value(y.bureau_deadline)
+        params[f"dec31_{y.year}"] = ops.adapt_datefield_value(datetime.date(y.year, 12, 31))
+        params[f"cutoff_{y.year}"] = ops.adapt_datefield_value(y.exemption_cutoff)
+        per_year.append(
+            f"MAX(CASE WHEN r.year = {y.year} AND r.is_sealed"
+            f" AND r.submitted_on <= %(deadline_{y.year})s THEN 1 ELSE 0 END) AS ontime_{y.year},"
+            f" MAX(CASE WHEN r.year = {y.year} AND r.is_sealed"
+            f" THEN r.activities_held END) AS act_{y.year}"
+        )
+
+    def owed(y: ReportYear) -> str:
+        # selectors.organizations_owing_report, for an organization on the register on as_of
+        # (hence on the deadline, which is earlier): established by 31 December, 民非
+        # established on or after the cut-off exempt (R-ANN-02).
+        return (
+            f"(pop.established_on <= %(dec31_{y.year})s AND NOT (pop.org_type = %(pne)s"
+            f" AND pop.established_on >= %(cutoff_{y.year})s))"
+        )
+
+    c1 = " AND ".join(f"{owed(y)} AND COALESCE(rc.ontime_{y.year}, 0) = 0" for y in p.missed_years)
+    c3 = (
+        " AND ".join(f"{owed(y)} AND COALESCE(rc.act_{y.year}, 0) = 0" for y in p.no_business_years)
+        + " AND ("
+        + " OR ".join(f"rc.act_{y.year} IS NOT NULL" for y in p.no_business_years)
+        + ")"
+    )
+    params["evidence_1"] = json.dumps(
+        {
+            "years": [y.year for y in p.missed_years],
+            "deadlines": [y.bureau_deadline.isoformat() for y in p.missed_years],
+        }
+    )
+    evidence_3 = d.obj(
+        "'years'",
+        d.arr(
+            *(
+                d.obj("'year'", str(y.year), "'activities_held'", f"act_{y.year}")
+                for y in p.no_business_years
+            )
+        ),
+    )
+    # criteria: the JSON list of the codes met, as text built the same way on every vendor.
+    quote = '"'
+    criteria_json = d.as_json(
+        "'[' || rtrim("
+        + " || ".join(
+            f"CASE WHEN {met} THEN '{quote}{code.value}{quote},' ELSE '' END"
+            for met, code in zip(
+                ("c1 = 1", "c2 = 1", "c3 = 1", "c4_letters + c4_listing > 0"), CRITERIA, strict=True
+            )
+        )
+        + ", ',') || ']'"
+    )
+
+    def only_if(condition: str, key: str, value: str) -> str:
+        return f"CASE WHEN {condition} THEN {d.obj(key, value)} ELSE {d.empty} END"
+
+    evidence_2 = d.obj("'established_on'", "established_on", "'months'", "%(months)s")
+    evidence_4 = d.merge(
+        only_if(
+            "c4_letters = 1",
+            "'letters'",
+            d.obj(
+                "'first_sent_on'", "first_on", "'last_sent_on'", "last_on", "'unsigned'", "letters"
+            ),
+        ),
+        only_if(
+            "c4_listing = 1",
+            "'listing'",
+            d.obj("'decision_no'", "decision_no", "'decided_on'", "decided_on"),
+        ),
+    )
+    evidence_json = d.merge(
+        only_if("c1 = 1", f"'{CRITERIA[0].value}'", d.param_json("evidence_1")),
+        only_if("c2 = 1", f"'{CRITERIA[1].value}'", evidence_2),
+        only_if("c3 = 1", f"'{CRITERIA[2].value}'", evidence_3),
+        only_if("c4_letters + c4_listing > 0", f"'{CRITERIA[3].value}'", evidence_4),
+    )
+    report = AnnualReport._meta.db_table
+    organizations = Organization._meta.db_table
+    latest = p.missed_years[-1]
+    assert latest == p.no_business_years[-1]  # both periods end with the latest due year
+    registered = (
+        "o.established_on <= %(as_of)s"
+        " AND (o.deregistered_on IS NULL OR o.deregistered_on > %(as_of)s)"
+        " AND (o.revoked_on IS NULL OR o.revoked_on > %(as_of)s)"
+    )
+    letters = SpecialLetter._meta.db_table
+    listings = CreditListing._meta.db_table
+    removals = CreditRemoval._meta.db_table
+    removal_links = CreditRemoval.listings.through._meta.db_table
+    sql = f"""
+    WITH signed AS (
+        SELECT l.organization_id AS org_id, MAX(l.sent_on) AS last_signed
+        FROM {letters} l
+        WHERE l.signed_for AND l.sent_on <= %(as_of)s
+        GROUP BY l.organization_id
+    ),
+    unsigned AS (
+        SELECT l.organization_id AS org_id, MIN(l.sent_on) AS first_on,
+               MAX(l.sent_on) AS last_on, COUNT(*) AS letters
+        FROM {letters} l LEFT JOIN signed s ON s.org_id = l.organization_id
+        WHERE NOT l.signed_for AND l.sent_on > %(letters_after)s AND l.sent_on <= %(as_of)s
+          AND (s.last_signed IS NULL OR l.sent_on > s.last_signed)
+        GROUP BY l.organization_id
+    ),
+    unreachable_listing AS (
+        SELECT cl.organization_id AS org_id, MAX(cl.decision_no) AS decision_no,
+               MAX(cl.decided_on) AS decided_on
+        FROM {listings} cl
+        WHERE cl.ground = %(ground_unreachable)s AND cl.effective_on <= %(as_of)s
+          AND NOT EXISTS (
+              SELECT 1 FROM {removal_links} rl JOIN {removals} cr ON cr.id = rl.creditremoval_id
+              WHERE rl.creditlisting_id = cl.id AND cr.decided_on <= %(as_of)s)
+        GROUP BY cl.organization_id
+    ),
+    suspects AS (
+        -- A sealed report showing activity, filed by the deadline of the latest report year
+        -- (the last year of every reference period), rules out (1), (2) and (3) at once:
+        -- one anti-join leaves the few organizations worth a closer look, plus those with
+        -- letters or a listing for (4). Both halves keep only organizations on the register
+        -- on as_of (active or deregistering).
+        SELECT o.id, o.org_type, o.established_on FROM {organizations} o
+        WHERE {registered}
+          AND NOT EXISTS (
+              SELECT 1 FROM {report} g
+              WHERE g.organization_id = o.id AND g.year = {latest.year} AND g.is_sealed
+                AND g.activities_held > 0 AND g.submitted_on <= %(deadline_{latest.year})s)
+        UNION
+        SELECT o.id, o.org_type, o.established_on FROM {organizations} o
+        WHERE {registered}
+          AND o.id IN (SELECT org_id FROM unsigned UNION SELECT org_id FROM unreachable_listing)
+    ),
+    pop AS (
+        -- Not already in an open cleanup case.
+        SELECT s.id, s.org_type, s.established_on FROM suspects s
+        WHERE NOT EXISTS (
+              SELECT 1 FROM {ZombieCase._meta.db_table} zc
+              WHERE zc.organization_id = s.id AND zc.stage IN ({open_stages}))
+    ),
+    recent AS (
+        -- The reports of the reference years and later ones (filed early) of the suspects:
+        -- a few years of reports, not the whole history.
+        SELECT r.organization_id AS org_id, {", ".join(per_year)},
+               MAX(CASE WHEN r.is_sealed AND r.activities_held > 0 THEN 1 ELSE 0 END)
+                   AS active_recent
+        FROM {report} r JOIN suspects s ON s.id = r.organization_id
+        WHERE r.year >= {first_year} AND r.submitted_on <= %(as_of)s
+        GROUP BY r.organization_id
+    ),
+    criteria AS (
+        SELECT pop.id, pop.established_on,
+               {", ".join(f"rc.act_{y.year}" for y in p.no_business_years)},
+               un.first_on, un.last_on, un.letters, ul.decision_no, ul.decided_on,
+               CASE WHEN {c1} THEN 1 ELSE 0 END AS c1,
+               CASE WHEN pop.established_on <= %(established_by)s
+                     AND COALESCE(rc.active_recent, 0) = 0
+                     AND NOT EXISTS (
+                         SELECT 1 FROM {report} old
+                         WHERE old.organization_id = pop.id AND old.year < {first_year}
+                           AND old.is_sealed AND old.activities_held > 0
+                           AND old.submitted_on <= %(as_of)s)
+                    THEN 1 ELSE 0 END AS c2,
+               CASE WHEN {c3} THEN 1 ELSE 0 END AS c3,
+               CASE WHEN un.letters >= 2
+                         AND {d.days_between("un.first_on", "un.last_on")} >= %(interval)s
+                    THEN 1 ELSE 0 END AS c4_letters,
+               CASE WHEN ul.org_id IS NOT NULL THEN 1 ELSE 0 END AS c4_listing
+        FROM pop
+        LEFT JOIN recent rc ON rc.org_id = pop.id
+        LEFT JOIN unsigned un ON un.org_id = pop.id
+        LEFT JOIN unreachable_listing ul ON ul.org_id = pop.id
+    ),
+    flagged AS (
+        SELECT id, c1, c2, c3, CASE WHEN c4_letters + c4_listing > 0 THEN 1 ELSE 0 END AS c4,
+               {criteria_json} AS criteria,
+               {evidence_json} AS evidence
+        FROM criteria
+        WHERE c1 + c2 + c3 + c4_letters + c4_listing > 0
+    )
+    """
+    return sql, params
+
+
+@dataclass
+class DetectionResult:
+    """What one detection found: candidates per criterion, and the flags written."""
+
+    as_of: datetime.date
+    dry_run: bool
+    candidates: int
+    by_criterion: dict[str, int] = field(default_factory=dict)
+    created: int = 0
+
+    def summary(self) -> str:
+        parts = "，".join(
+            f"{code}：{self.by_criterion.get(code, 0)}" for code in ZombieCriterion.values
+        )
+        written = "（试运行，未写入）" if self.dry_run else f"，新写入标记 {self.created} 条"
+        return f"{self.as_of} 僵尸风险候选 {self.candidates} 家（{parts}）{written}"
+
+
+def zombie_detect(*, as_of: datetime.date, dry_run: bool = False) -> DetectionResult:
+    """僵尸型社会组织检测 (R-ZMB-01/03, D7): flag every candidate on `as_of` with the criteria
+    met and their evidence, in one set-based statement. Flags are unique per organization and
+    date and written with ON CONFLICT DO NOTHING, so a second run, or two at once, leave the
+    same flags."""
+    periods = Periods.on(as_of)
+    dialect = _Dialect(connection.vendor)
+    cte, params = _detection_sql(periods, dialect)
+    table = ZombieFlag._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if dialect.pg:
+            # JIT compiles this statement for ~0.7 s to save far less (bench: 1M
+            # organizations); off for this transaction only, restored below.
+            cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+            previous_jit = cursor.fetchone()[0]
+        if not dry_run:
+            params["now"] = connection.ops.adapt_datetimefield_value(timezone.now())
+            cursor.execute(
+                # INSERT first, the CTEs inside its query: the driver counts the rows
+                # written only for a statement that starts with INSERT (sqlite3).
+                f"""INSERT INTO {table} (organization_id, as_of, criteria, evidence, created_at)
+                {cte}
+                SELECT id, %(as_of)s, criteria, evidence, %(now)s FROM flagged WHERE id > 0
+                ON CONFLICT (organization_id, as_of) DO NOTHING""",
+                params,
+            )
+            created = max(cursor.rowcount, 0)
+            # The figures of the flags of the day (this run's and an earlier or concurrent
+            # one's alike): the same answer however many times detection ran.
+            text = "CAST(criteria AS text)" if dialect.pg else "criteria"
+            cursor.execute(
+                "SELECT COUNT(*), "
+                + ", ".join(f"SUM(CASE WHEN {text} LIKE %s THEN 1 ELSE 0 END)" for _ in CRITERIA)
+                + f" FROM {table} WHERE as_of = %s",
+                [*(f'%"{c.value}"%' for c in CRITERIA), params["as_of"]],
+            )
+        else:
+            created = 0
+            cursor.execute(
+                f"{cte} SELECT COUNT(*), SUM(c1), SUM(c2), SUM(c3), SUM(c4) FROM flagged", params
+            )
+        total, *counts = cursor.fetchone()
+        if dialect.pg:
+            cursor.execute("SELECT set_config('jit', %s, true)", [previous_jit])
+    return DetectionResult(
+        as_of=as_of,
+        dry_run=dry_run,
+        candidates=total or 0,
+        by_criterion={c.value: int(n or 0) for c, n in zip(CRITERIA, counts, strict=True)},
+        created=created,
+    )
+
+
+# ------------------------------------------------------------------ cleanup cases (R-ZMB-02)
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _registry_error(exc: ValidationError, key: str = "stage") -> ValidationError:
+    # The register refuses in its own words (e.g. D11's liquidation audit); the case form
+    # shows them on its own field.
+    return ValidationError({key: exc.messages})
+
+
+@transaction.atomic
+def zombie_case_open(
+    *,
+    flag: ZombieFlag | None = None,
+    organization: Organization | None = None,
+    actor: Any = None,
+    identified_on: datetime.date,
+    responsible_person: str = "",
+    criteria: list[str] | None = None,
+) -> ZombieCase:
+    """认定: staff confirm a candidate into a cleanup case (R-ZMB-02), from its flag or, for
+    an organization, with the criteria stated (default: those of its latest flag). One open
+    case per organization (a database constraint backs this check)."""
+    if flag is None and organization is None:
+        raise ValidationError({"organization": "须指定风险标记或社会组织。"})
+    if flag is not None:
+        if organization is not None and organization.pk != flag.organization_id:
+            raise ValidationError({"organization": "风险标记不属于该组织。"})
+        organization = flag.organization
+        if identified_on < flag.as_of:
+            raise ValidationError({"identified_on": f"认定日期不能早于检测日期{flag.as_of}。"})
+        criteria = list(flag.criteria) if criteria is None else criteria
+    elif criteria is None:
+        latest = (
+            ZombieFlag.objects.filter(organization=organization, as_of__lte=identified_on)
+            .order_by("-as_of")
+            .first()
+        )
+        if latest is None:
+            raise ValidationError(
+                {"criteria": "该组织没有僵尸风险标记，须说明符合的认定标准（R-ZMB-01）。"}
+            )
+        flag, criteria = latest, list(latest.criteria)
+    unknown = [c for c in criteria if c not in ZombieCriterion.values]
+    if not criteria or unknown:
+        raise ValidationError({"criteria": "认定标准须为 R-ZMB-01 第(1)至(4)项中的一项或多项。"})
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not Organization.objects.registered_on(identified_on).filter(pk=org.pk).exists():
+        raise ValidationError({"organization": f"{org.name}在{identified_on}不在登记状态。"})
+    if ZombieCase.objects.filter(organization=org, stage__in=ZOMBIE_OPEN_STAGES).exists():
+        raise ValidationError({"organization": "该组织已有未办结的清理整治案件。"})
+    case = ZombieCase(
+        organization=org,
+        flag=flag,
+        criteria=criteria,
+        identified_on=identified_on,
+        responsible_person=responsible_person,
+        confirmed_by=_actor(actor),
+    )
+    if _actor(actor):
+        case._history_user = actor
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:  # a concurrent confirmation won the race
+        raise ValidationError({"organization": "该组织已有未办结的清理整治案件。"}) from exc
+    return case
+
+
+# What a case's stage does to the register (DESIGN.md §3): the lifecycle status it needs.
+_LIFECYCLE_FOR_STAGE = {
+    ZombieStage.DEREGISTERING: LifecycleStatus.DEREGISTERING,
+    ZombieStage.DEREGISTERED: LifecycleStatus.DEREGISTERED,
+    ZombieStage.REVOKED: LifecycleStatus.REVOKED,
+}
+_CLOSING_STAGES = (ZombieStage.DEREGISTERED, ZombieStage.REVOKED, ZombieStage.RESTORED)
+
+
+@transaction.atomic
+def zombie_case_transition(
+    *,
+    case: ZombieCase,
+    to: str,
+    on: datetime.date | None = None,
+    actor: Any = None,
+    notes: str = "",
+) -> ZombieCase:
+    """Move a cleanup case along `ZOMBIE_TRANSITIONS` (R-ZMB-02); deregistering, deregistered
+    and revoked move the organization on the register too (registry service, with its D11
+    guard), restored takes a deregistering organization back to active. One transaction."""
+    on = on or timezone.localdate()
+    case = ZombieCase.objects.select_for_update().select_related("organization").get(pk=case.pk)
+    current = ZombieStage(case.stage)
+    if to not in ZombieStage.values or to not in ZOMBIE_TRANSITIONS.get(current, set()):
+        target = ZombieStage(to).label if to in ZombieStage.values else to
+        raise ValidationError(
+            {"stage": f"清理整治案件不能从“{current.label}”变为“{target}”（R-ZMB-02）。"}
+        )
+    to = ZombieStage(to)
+    last = max(d for d in (case.identified_on, case.notified_on) if d is not None)
+    if on < last:
+        raise ValidationError({"on": f"办理日期不能早于{last}。"})
+
+    org = case.organization
+    try:
+        wanted = _LIFECYCLE_FOR_STAGE.get(to)
+        reason = f"僵尸型社会组织清理整治：{to.label}"
+        if wanted is not None and org.status != wanted:
+            if wanted == LifecycleStatus.DEREGISTERED and org.status == LifecycleStatus.ACTIVE:
+                # The register accepts deregistration only from 注销办理中.
+                organization_transition(
+                    organization=org,
+                    to=LifecycleStatus.DEREGISTERING,
+                    on=on,
+                    actor=actor,
+                    reason=reason,
+                )
+            organization_transition(organization=org, to=wanted, on=on, actor=actor, reason=reason)
+        elif to == ZombieStage.RESTORED and org.status == LifecycleStatus.DEREGISTERING:
+            organization_transition(
+                organization=org, to=LifecycleStatus.ACTIVE, on=on, actor=actor, reason=reason
+            )
+    except ValidationError as exc:
+        raise _registry_error(exc) from exc
+
+    if to == ZombieStage.NOTIFIED:
+        case.notified_on = on
+    if to in _CLOSING_STAGES:
+        case.closed_on = on
+    line = f"{on} {to.label}" + (f"：{notes.strip()}" if notes.strip() else "")
+    case.notes = f"{case.notes}\n{line}".strip()
+    case.stage = to
+    if _actor(actor):
+        case._history_user = actor
+    case.save()
+    return case
+
+
+def zombie_progress_by_unit(*, cases: QuerySet[ZombieCase] | None = None) -> list[dict]:
+    """清理整治进度: cases per stage for each supervising unit, in one GROUP BY query
+    (`cases` lets the API pass the caller's scope). Organizations with no unit (直接登记)
+    are one row with unit None."""
+    cases = ZombieCase.objects.all() if cases is None else cases
+    rows = (
+        cases.order_by()
+        .values(
+            "organization__supervising_unit__code",
+            "organization__supervising_unit__name",
+            "stage",
+        )
+        .annotate(n=Count("id"))
+    )
+    units: dict[str | None, dict] = {}
+    for row in rows:
+        code = row["organization__supervising_unit__code"]
+        unit = units.setdefault(
+            code,
+            {
+                "unit_code": code,
+                "unit_name": row["organization__supervising_unit__name"]
+                or "直接登记（无业务主管单位）",
+                "stages": dict.fromkeys(ZombieStage.values, 0),
+                "total": 0,
+            },
+        )
+        unit["stages"][row["stage"]] += row["n"]
+        unit["total"] += row["n"]
+    return sorted(units.values(), key=lambda u: (u["unit_code"] is None, u["unit_code"] or ""))
+
+
+# ------------------------------------------------------------------ circulars (通报)
+
+
+CASE_HEADERS = [
+    "统一社会信用代码",
+    "名称",
+    "认定标准",
+    "阶段",
+    "认定日期",
+    "告知日期",
+    "办结日期",
+    "责任人",
+]
+LISTING_HEADERS = [
+    "统一社会信用代码",
+    "名称",
+    "名录",
+    "列入依据",
+    "决定书文号",
+    "决定日期",
+    "生效日期",
+    "期满日期",
+]
+
+
+def active_listings_on(as_of: datetime.date) -> QuerySet[CreditListing]:
+    """Listings in effect on `as_of`: decided by then and not removed by then (R-CRD-11:
+    an active listing is one without a removal)."""
+    removed = CreditRemoval.listings.through.objects.filter(creditremoval__decided_on__lte=as_of)
+    return CreditListing.objects.filter(decided_on__lte=as_of).exclude(
+        pk__in=removed.values("creditlisting_id")
+    )
+
+
+def circular_title(*, as_of: datetime.date, unit: SupervisingUnit) -> str:
+    return f"{as_of.year}年{as_of.month}月僵尸型社会组织清理整治及信用名录情况通报（{unit.name}）"
+
+
+def zombie_circulars_issue(*, as_of: datetime.date, actor: Any = None) -> list[Circular]:
+    """月度通报 (DESIGN.md §4.5): one circular to each supervising unit whose organizations
+    have cleanup cases or listings in effect, with an Excel workbook of both; once per unit
+    and month (a second run returns the month's circulars)."""
+    cases = ZombieCase.objects.filter(
+        identified_on__lte=as_of, organization__supervising_unit__isnull=False
+    ).select_related("organization")
+    listings = active_listings_on(as_of).filter(organization__supervising_unit__isnull=False)
+    unit_ids = set(cases.values_list("organization__supervising_unit", flat=True).distinct())
+    unit_ids |= set(listings.values_list("organization__supervising_unit", flat=True).distinct())
+    cases_by_unit: dict[int, list[ZombieCase]] = defaultdict(list)
+    for case in cases.order_by("organization__uscc", "identified_on"):
+        cases_by_unit[case.organization.supervising_unit_id].append(case)
+    listings_by_unit: dict[int, list[CreditListing]] = defaultdict(list)
+    for listing in listings.select_related("organization").order_by(
+        "organization__uscc", "decided_on"
+    ):
+        listings_by_unit[listing.organization.supervising_unit_id].append(listing)
+
+    issued = []
+    for unit in SupervisingUnit.objects.filter(pk__in=unit_ids).order_by("code"):
+        title = circular_title(as_of=as_of, unit=unit)
+        with transaction.atomic():
+            # Lock the unit: two concurrent jobs issue the month's circular once.
+            SupervisingUnit.objects.select_for_update().filter(pk=unit.pk).first()
+            existing = Circular.objects.filter(supervising_unit=unit, title=title).first()
+            if existing:
+                issued.append(existing)
+                continue
+            issued.append(
+                _circular_write(
+                    unit=unit,
+                    title=title,
+                    as_of=as_of,
+                    cases=cases_by_unit.get(unit.pk, []),
+                    listings=listings_by_unit.get(unit.pk, []),
+                    actor=actor,
+                )
+            )
+    return issued
+
+
+def _circular_write(
+    *,
+    unit: SupervisingUnit,
+    title: str,
+    as_of: datetime.date,
+    cases: list[ZombieCase],
+    listings: list[CreditListing],
+    actor: Any,
+) -> Circular:
+    buffer = io.BytesIO()
+    xlsx_write_sheets(
+        buffer,
+        sheets=[
+            {
+                "title": "僵尸型社会组织案件",
+                "headers": CASE_HEADERS,
+                "widths": [20, 36, 30, 12, 12, 12, 12, 10],
+                "rows": (
+                    (
+                        c.organization.uscc,
+                        c.organization.name,
+                        "；".join(CRITERION_LABELS.get(code, code) for code in c.criteria),
+                        c.get_stage_display(),
+                        c.identified_on,
+                        c.notified_on,
+                        c.closed_on,
+                        c.responsible_person,
+                    )
+                    for c in cases
+                ),
+            },
+            {
+                "title": "信用名录",
+                "headers": LISTING_HEADERS,
+                "widths": [20, 36, 16, 30, 24, 12, 12, 12],
+                "rows": (
+                    (
+                        item.organization.uscc,
+                        item.organization_name,
+                        item.get_list_type_display(),
+                        item.get_ground_display(),
+                        item.decision_no,
+                        item.decided_on,
+                        item.effective_on,
+                        item.review_due_on,
+                    )
+                    for item in listings
+                ),
+            },
+        ],
+    )
+    stages = defaultdict(int)
+    for c in cases:
+        stages[c.stage] += 1
+    progress = "，".join(f"{ZombieStage(s).label}{n}家" for s, n in sorted(stages.items()))
+    circular = Circular(
+        title=title,
+        issued_on=as_of,
+        supervising_unit=unit,
+        body=(
+            f"截至{as_of}，贵单位主管的社会组织中，僵尸型社会组织清理整治案件{len(cases)}件"
+            f"{f'（{progress}）' if progress else ''}，在列信用名录记录{len(listings)}条"
+            "（R-ZMB-02、R-CRD-11），明细见附件，请督促整改。"
+        ),
+    )
+    circular.attachment.save(
+        f"zombie-credit-{unit.code}-{as_of:%Y-%m}.xlsx",
+        ContentFile(buffer.getvalue()),
+        save=False,
+    )
+    if _actor(actor):
+        circular._history_user = actor
+    circular.save()
+    return circular
+
+
+__all__ = [
+    "DetectionResult",
+    "Periods",
+    "ReportYear",
+    "active_listings_on",
+    "report_years_due",
+    "zombie_case_open",
+    "zombie_case_transition",
+    "zombie_circulars_issue",
+    "zombie_detect",
+    "zombie_progress_by_unit",
+]

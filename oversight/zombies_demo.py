@@ -1,0 +1,187 @@
+"""`seed_demo` step: the 2021–2022 zombie clean-up of the seed letter — 101 organizations in
+cleanup cases, 69 of them deregistered or deregistering — built through the real services.
+
+Detection runs on the campaign's start (民发〔2021〕63号, 2021-09-01) over the demo's
+annual reports; the demo's missing reports do not make 101 candidates, so organizations
+picked at random (fixed seed) get two unsigned special letters in the summer of 2021
+(R-CRD-03) and detection flags them as unreachable (R-ZMB-01(4)). Staff then confirm the
+flags into cases and move them along R-ZMB-02. The register demo has no lifecycle event
+after 2022-06-30 and its figures of that day are asserted, so every change of registration
+status here falls in 2022-07 … 2022-12; the liquidation audits deregistration needs
+(D11/R-AUD-04) are commissioned and reported in 2022 up to 2022-06-30.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+from django.db import transaction
+from django.utils import timezone
+
+from registry.choices import LifecycleStatus
+from registry.demo import DEMO, SeedContext, register_seed_step
+from registry.models import Organization
+
+from .choices import AuditKind, ZombieStage
+from .models import Audit, SpecialLetter, ZombieCase, ZombieFlag
+from .zombies import zombie_case_open, zombie_case_transition, zombie_detect
+
+ZOMBIE_SEED = 20210801
+DETECTED_ON = datetime.date(2021, 9, 1)
+LETTERS_ON = (datetime.date(2021, 6, 15), datetime.date(2021, 7, 20))
+CASES = 101
+# How the 101 cases stand at the end of 2022 (69 deregistered or deregistering).
+OUTCOMES = (
+    (ZombieStage.DEREGISTERED, 52),
+    (ZombieStage.DEREGISTERING, 17),
+    (ZombieStage.REVOKED, 7),
+    (ZombieStage.RESTORED, 9),
+    (ZombieStage.NOTIFIED, 10),
+    (ZombieStage.IDENTIFIED, 6),
+)
+PATHS = {
+    ZombieStage.IDENTIFIED: (),
+    ZombieStage.NOTIFIED: (ZombieStage.NOTIFIED,),
+    ZombieStage.DEREGISTERING: (ZombieStage.NOTIFIED, ZombieStage.DEREGISTERING),
+    ZombieStage.DEREGISTERED: (
+        ZombieStage.NOTIFIED,
+        ZombieStage.DEREGISTERING,
+        ZombieStage.DEREGISTERED,
+    ),
+    ZombieStage.REVOKED: (ZombieStage.NOTIFIED, ZombieStage.REVOKED),
+    ZombieStage.RESTORED: (ZombieStage.NOTIFIED, ZombieStage.RESTORED),
+}
+NOTES = {
+    ZombieStage.NOTIFIED: "已向住所、法定代表人和业务主管单位送达告知书",
+    ZombieStage.DEREGISTERING: "业务主管单位指导成立清算组，受理注销申请",
+    ZombieStage.DEREGISTERED: "清算审计报告已出具，核准注销登记",
+    ZombieStage.REVOKED: "公告送达期满仍无法取得联系，依法撤销登记",
+    ZombieStage.RESTORED: "已补报年度工作报告并恢复开展活动，限期整改完成",
+}
+STAFF = ("陈敏", "刘洋", "黄丽", "周杰", "吴芳", "郑伟")
+FIRMS = ("深圳市鹏城会计师事务所", "深圳市福田会计师事务所", "广东中天会计师事务所")
+
+
+@contextmanager
+def _at(day: datetime.date) -> Iterator[None]:
+    # History rows and auto timestamps carry the demo's date, not the day of the seed.
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield
+
+
+def _day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
+    day = first + datetime.timedelta(days=rng.randint(0, (last - first).days))
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _active_flags() -> list[ZombieFlag]:
+    return list(
+        ZombieFlag.objects.filter(
+            as_of=DETECTED_ON, organization__status=LifecycleStatus.ACTIVE
+        ).select_related("organization")
+    )
+
+
+@transaction.atomic
+def zombie_demo_seed() -> int:
+    """The demo's cleanup cases; returns how many were created (0 when they exist)."""
+    if ZombieCase.objects.exists():
+        return 0
+    rng = random.Random(ZOMBIE_SEED)
+    with _at(DETECTED_ON):
+        zombie_detect(as_of=DETECTED_ON)
+    flags = _active_flags()
+    if len(flags) < CASES:
+        flagged = {f.organization_id for f in flags}
+        # Active today, on the register since before the letters, not flagged yet.
+        pool = sorted(
+            Organization.objects.filter(
+                status=LifecycleStatus.ACTIVE, established_on__lt=LETTERS_ON[0]
+            )
+            .exclude(pk__in=flagged)
+            .values_list("pk", flat=True)
+        )
+        chosen = rng.sample(pool, CASES - len(flags))
+        SpecialLetter.objects.bulk_create(
+            SpecialLetter(
+                organization_id=pk,
+                sent_on=sent_on,
+                tracking_no=f"EMS{ZOMBIE_SEED % 10000:04d}{pk:06d}{i}",
+                signed_for=False,
+                returned_on=sent_on + datetime.timedelta(days=7),
+            )
+            for pk in chosen
+            for i, sent_on in enumerate(LETTERS_ON)
+        )
+        with _at(DETECTED_ON):
+            zombie_detect(as_of=DETECTED_ON)
+        flags = _active_flags()
+    # Those that meet the most criteria first, then by code: a stable, explainable choice.
+    flags.sort(key=lambda f: (-len(f.criteria), f.organization.uscc))
+    flags = flags[:CASES]
+    outcomes = [stage for stage, n in OUTCOMES for _ in range(n)]
+    rng.shuffle(outcomes)
+    for flag, outcome in zip(flags, outcomes, strict=True):
+        _one_case(rng, flag, outcome)
+    return len(flags)
+
+
+def _one_case(rng: random.Random, flag: ZombieFlag, outcome: ZombieStage) -> None:
+    identified_on = _day(rng, datetime.date(2021, 9, 6), datetime.date(2021, 11, 30))
+    with _at(identified_on):
+        case = zombie_case_open(
+            flag=flag, identified_on=identified_on, responsible_person=rng.choice(STAFF)
+        )
+    # Notice in 2021–2022; every change of registration status after 2022-06-30.
+    dates = {
+        ZombieStage.NOTIFIED: _day(
+            rng, identified_on + datetime.timedelta(days=14), datetime.date(2022, 3, 31)
+        ),
+        ZombieStage.DEREGISTERING: _day(rng, datetime.date(2022, 7, 1), datetime.date(2022, 8, 31)),
+        ZombieStage.REVOKED: _day(rng, datetime.date(2022, 7, 1), datetime.date(2022, 12, 15)),
+        ZombieStage.RESTORED: _day(rng, datetime.date(2022, 4, 1), datetime.date(2022, 12, 15)),
+    }
+    dates[ZombieStage.DEREGISTERED] = _day(
+        rng,
+        dates[ZombieStage.DEREGISTERING] + datetime.timedelta(days=30),
+        datetime.date(2022, 12, 20),
+    )
+    if outcome == ZombieStage.DEREGISTERED:
+        commissioned = _day(rng, datetime.date(2022, 3, 1), datetime.date(2022, 4, 30))
+        completed = _day(
+            rng, commissioned + datetime.timedelta(days=20), datetime.date(2022, 6, 24)
+        )
+        Audit.objects.create(
+            organization=flag.organization,
+            kind=AuditKind.LIQUIDATION,
+            firm=rng.choice(FIRMS),
+            commissioned_on=commissioned,
+            completed_on=completed,
+            report_no=f"深审清字〔2022〕Z{case.pk:04d}号",
+            conclusion="清算工作已完成，剩余财产按章程处置。",
+        )
+    for stage in PATHS[outcome]:
+        on = dates[stage]
+        with _at(on):
+            case = zombie_case_transition(case=case, to=stage, on=on, notes=NOTES[stage])
+
+
+@register_seed_step("oversight.zombies", order=300, modes=(DEMO,))
+def _zombies_step(ctx: SeedContext) -> str:
+    created = zombie_demo_seed()
+    if not created:
+        return "僵尸型社会组织清理整治案件已存在，未做改动。"
+    closing = ZombieCase.objects.filter(
+        stage__in=(ZombieStage.DEREGISTERED, ZombieStage.DEREGISTERING)
+    ).count()
+    return (
+        f"僵尸型社会组织清理整治：认定 {created} 家，其中已注销或注销办理中 {closing} 家"
+        "（2021–2022 年，经检测、认定和办理服务生成）。"
+    )

@@ -1,0 +1,693 @@
+"""僵尸型社会组织 (DOMAIN.md §5, D7): each criterion of R-ZMB-01 with the day before and the
+day its period completes, the evidence, idempotent and concurrent detection, the case
+workflow of R-ZMB-02 with its effect on the register (incl. the D11 guard), progress per
+unit and the monthly circulars."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from oversight import zombies
+from oversight.choices import (
+    ZOMBIE_TRANSITIONS,
+    CreditGround,
+    CreditList,
+    RemovalGround,
+    ZombieCriterion,
+    ZombieStage,
+)
+from oversight.models import (
+    AnnualReport,
+    AnnualReportCycle,
+    Circular,
+    CreditListing,
+    CreditRemoval,
+    SpecialLetter,
+    ZombieCase,
+    ZombieFlag,
+)
+from registry.choices import LifecycleStatus, OrganizationType
+from registry.services import organization_transition
+from tests.oversight.factories import AuditFactory, ZombieCaseFactory
+from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
+
+D = datetime.date
+C1, C2, C3, C4 = (c.value for c in ZombieCriterion)
+
+pytestmark = pytest.mark.django_db
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def org(**kw):
+    kw.setdefault("org_type", OrganizationType.SOCIAL_GROUP)
+    kw.setdefault("established_on", D(2015, 3, 1))
+    return OrganizationFactory(**kw)
+
+
+def report(organization, year: int, *, activities: int = 5, submitted_on=None, sealed=True):
+    return AnnualReport.objects.create(
+        organization=organization,
+        year=year,
+        submitted_on=submitted_on or D(year + 1, 4, 1),
+        is_sealed=sealed,
+        activities_held=activities,
+        income=Decimal("1000"),
+    )
+
+
+def reports(organization, years, **kw):
+    for year in years:
+        report(organization, year, **kw)
+
+
+def letter(organization, sent_on, *, signed=False):
+    return SpecialLetter.objects.create(
+        organization=organization, sent_on=sent_on, signed_for=signed
+    )
+
+
+_decisions = iter(range(1, 10_000))
+
+
+LISTED_ON = D(2022, 9, 1)
+
+
+def listing(organization, *, ground=CreditGround.A6_UNREACHABLE, decided_on=LISTED_ON):
+    return CreditListing.objects.create(
+        organization=organization,
+        organization_name=organization.name,
+        list_type=CreditList.ABNORMAL,
+        ground=ground,
+        facts="两次专项信函均未签收",
+        decided_on=decided_on,
+        effective_on=decided_on,
+        authority="深圳市福田区民政局",
+        decision_no=f"深福民异〔2022〕{next(_decisions)}号",
+        review_due_on=decided_on + datetime.timedelta(days=183),
+    )
+
+
+def remove(item: CreditListing, *, decided_on):
+    removal = CreditRemoval.objects.create(
+        organization=item.organization,
+        list_type=item.list_type,
+        ground=RemovalGround.RECTIFIED,
+        facts="已核实住所",
+        decided_on=decided_on,
+        authority="深圳市福田区民政局",
+        decision_no=f"深福民移〔2022〕{next(_decisions)}号",
+    )
+    removal.listings.add(item)
+    return removal
+
+
+def detect(as_of) -> dict[int, ZombieFlag]:
+    zombies.zombie_detect(as_of=as_of)
+    return {f.organization_id: f for f in ZombieFlag.objects.filter(as_of=as_of)}
+
+
+def criteria_on(organization, as_of) -> list[str]:
+    flag = detect(as_of).get(organization.pk)
+    return flag.criteria if flag else []
+
+
+# ------------------------------------------------------------------ reference periods
+
+
+def test_report_years_due_move_the_day_after_the_bureau_deadline():
+    """R-ANN-01: the 2022 reports are due by 2023-05-31; missing only from 2023-06-01."""
+    assert [y.year for y in zombies.report_years_due(as_of=D(2023, 5, 31), count=2)] == [
+        2020,
+        2021,
+    ]
+    assert [y.year for y in zombies.report_years_due(as_of=D(2023, 6, 1), count=2)] == [
+        2021,
+        2022,
+    ]
+
+
+def test_report_years_due_follow_an_extended_cycle_deadline():
+    AnnualReportCycle.objects.create(
+        year=2022,
+        supervisor_deadline=D(2023, 4, 30),
+        bureau_deadline=D(2023, 6, 30),
+        exemption_cutoff=D(2022, 7, 1),
+    )
+    assert [y.year for y in zombies.report_years_due(as_of=D(2023, 6, 30), count=2)] == [
+        2020,
+        2021,
+    ]
+    assert [y.year for y in zombies.report_years_due(as_of=D(2023, 7, 1), count=2)] == [
+        2021,
+        2022,
+    ]
+
+
+# ------------------------------------------------------------------ R-ZMB-01(1)
+
+
+class TestMissedReports:
+    """R-ZMB-01(1): no sealed report by the bureau deadline for two consecutive years."""
+
+    def test_two_consecutive_missing_years_flag_on_the_day_after_the_second_deadline(self):
+        o = org()
+        reports(o, [2018, 2019, 2020])  # 2021 and 2022 missing
+        assert criteria_on(o, D(2023, 5, 31)) == []  # the day before: 2022 not yet missing
+        flag = detect(D(2023, 6, 1))[o.pk]
+        assert flag.criteria == [C1]
+        assert flag.evidence == {
+            C1: {"years": [2021, 2022], "deadlines": ["2022-05-31", "2023-05-31"]}
+        }
+
+    def test_one_missing_year_is_not_enough(self):
+        o = org()
+        reports(o, [2018, 2019, 2020, 2022])  # only 2021 missing
+        assert criteria_on(o, D(2023, 6, 1)) == []
+
+    def test_a_late_or_unsealed_report_counts_as_missing(self):
+        """R-ANN-06: unsealed is not submitted as required; after the deadline is late."""
+        late, unsealed = org(), org()
+        reports(late, [2019, 2020])
+        report(late, 2021, submitted_on=D(2022, 6, 1))  # one day late
+        reports(unsealed, [2019, 2020])
+        report(unsealed, 2021, sealed=False)
+        flags = detect(D(2023, 6, 1))
+        assert flags[late.pk].criteria == [C1]
+        assert flags[unsealed.pk].criteria == [C1]
+
+    def test_a_report_filed_on_the_deadline_is_on_time(self):
+        o = org()
+        reports(o, [2019, 2020])
+        report(o, 2021, submitted_on=D(2022, 5, 31))
+        assert criteria_on(o, D(2023, 6, 1)) == []
+
+    def test_only_years_the_organization_owed(self):
+        """Owing follows organizations_owing_report: established by 31 December; a 民非
+        established on or after 1 July is exempt that year (R-ANN-02)."""
+        social_group = org(established_on=D(2021, 12, 31))  # owes 2021 and 2022
+        exempt_pne = org(
+            org_type=OrganizationType.PRIVATE_NON_ENTERPRISE, established_on=D(2021, 7, 1)
+        )  # exempt for 2021: owes 2022 only
+        owing_pne = org(
+            org_type=OrganizationType.PRIVATE_NON_ENTERPRISE, established_on=D(2021, 6, 30)
+        )
+        flags = detect(D(2023, 6, 1))
+        assert C1 in flags[social_group.pk].criteria
+        assert C1 not in flags.get(exempt_pne.pk, ZombieFlag(criteria=[])).criteria
+        assert C1 in flags[owing_pne.pk].criteria
+
+
+# ------------------------------------------------------------------ R-ZMB-01(2)
+
+
+class TestNoActivityAfterRegistration:
+    """R-ZMB-01(2)/R-ORG-10: 12 months after the certificate with no activity reported."""
+
+    def test_flags_on_the_day_the_twelve_months_complete(self):
+        o = org(established_on=D(2022, 3, 15))
+        assert criteria_on(o, D(2023, 3, 14)) == []
+        flag = detect(D(2023, 3, 15))[o.pk]
+        assert flag.criteria == [C2]
+        assert flag.evidence == {C2: {"established_on": "2022-03-15", "months": 12}}
+
+    def test_a_sealed_report_with_activity_clears_it(self):
+        o = org(established_on=D(2022, 3, 15))
+        report(o, 2022, activities=3, submitted_on=D(2023, 2, 1))
+        assert criteria_on(o, D(2023, 3, 15)) == []
+
+    def test_reports_showing_no_activity_or_unsealed_do_not(self):
+        zero, unsealed = org(established_on=D(2022, 3, 15)), org(established_on=D(2022, 3, 15))
+        report(zero, 2022, activities=0, submitted_on=D(2023, 2, 1))
+        report(unsealed, 2022, activities=3, submitted_on=D(2023, 2, 1), sealed=False)
+        flags = detect(D(2023, 3, 15))
+        assert flags[zero.pk].criteria == [C2]
+        assert flags[unsealed.pk].criteria == [C2]
+
+    def test_a_report_filed_after_the_detection_date_is_not_known_yet(self):
+        o = org(established_on=D(2022, 3, 15))
+        report(o, 2022, activities=3, submitted_on=D(2023, 4, 1))
+        assert criteria_on(o, D(2023, 3, 15)) == [C2]
+
+    def test_activity_in_an_old_year_outside_the_recent_reports_counts(self):
+        """The detection reads recent years in one pass and older ones per candidate only:
+        an activity reported long ago still means the organization did act."""
+        o = org(established_on=D(2010, 1, 1))
+        report(o, 2011, activities=2)
+        assert criteria_on(o, D(2023, 6, 1)) == [C1]
+
+
+# ------------------------------------------------------------------ R-ZMB-01(3)
+
+
+class TestNoBusiness:
+    """R-ZMB-01(3): the reports of the last two report years show no activity."""
+
+    def test_flags_when_the_second_zero_year_becomes_the_reference_period(self):
+        o = org()
+        report(o, 2020, activities=4)
+        report(o, 2021, activities=0)
+        report(o, 2022, activities=0)
+        assert criteria_on(o, D(2023, 5, 31)) == []  # period 2020–2021: 2020 had activity
+        flag = detect(D(2023, 6, 1))[o.pk]
+        assert flag.criteria == [C3]
+        assert flag.evidence == {
+            C3: {
+                "years": [
+                    {"year": 2021, "activities_held": 0},
+                    {"year": 2022, "activities_held": 0},
+                ]
+            }
+        }
+
+    def test_one_zero_year_and_one_missing_year(self):
+        o = org()
+        report(o, 2020, activities=4)
+        report(o, 2021, activities=0)
+        flag = detect(D(2023, 6, 1))[o.pk]
+        assert flag.criteria == [C3]
+        assert flag.evidence[C3]["years"] == [
+            {"year": 2021, "activities_held": 0},
+            {"year": 2022, "activities_held": None},
+        ]
+
+    def test_activity_in_one_year_of_the_period_clears_it(self):
+        o = org()
+        report(o, 2021, activities=0)
+        report(o, 2022, activities=1)
+        assert criteria_on(o, D(2023, 6, 1)) == []
+
+    def test_an_organization_that_did_not_owe_both_years_is_not_judged(self):
+        o = org(established_on=D(2022, 2, 1))  # owes 2022 only
+        report(o, 2022, activities=0, submitted_on=D(2023, 3, 1))
+        assert C3 not in criteria_on(o, D(2023, 6, 1))
+
+
+# ------------------------------------------------------------------ R-ZMB-01(4)
+
+
+class TestUnreachable:
+    """R-ZMB-01(4), R-CRD-03, D6: two unsigned letters ≥ 15 days apart, or the listing."""
+
+    def active(self):
+        o = org()
+        reports(o, range(2015, 2023))
+        return o
+
+    def test_two_unsigned_letters_the_minimum_interval_apart(self):
+        far, close = self.active(), self.active()
+        letter(far, D(2022, 9, 1))
+        letter(far, D(2022, 9, 16))  # 15 days
+        letter(close, D(2022, 9, 1))
+        letter(close, D(2022, 9, 15))  # 14 days
+        flags = detect(D(2022, 10, 1))
+        assert flags[far.pk].criteria == [C4]
+        assert flags[far.pk].evidence == {
+            C4: {
+                "letters": {
+                    "first_sent_on": "2022-09-01",
+                    "last_sent_on": "2022-09-16",
+                    "unsigned": 2,
+                }
+            }
+        }
+        assert close.pk not in flags
+
+    def test_the_interval_setting_is_honoured(self, settings):
+        settings.CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS = 30
+        o = self.active()
+        letter(o, D(2022, 9, 1))
+        letter(o, D(2022, 9, 16))
+        assert criteria_on(o, D(2022, 10, 1)) == []
+
+    def test_a_signed_letter_after_them_clears_it_one_before_does_not(self):
+        cleared, still = self.active(), self.active()
+        for o in (cleared, still):
+            letter(o, D(2022, 9, 1))
+            letter(o, D(2022, 9, 20))
+        letter(cleared, D(2022, 9, 25), signed=True)
+        letter(still, D(2022, 8, 1), signed=True)
+        flags = detect(D(2022, 10, 1))
+        assert cleared.pk not in flags
+        assert flags[still.pk].criteria == [C4]
+
+    def test_a_signed_letter_between_them_breaks_the_pair(self):
+        o = self.active()
+        letter(o, D(2022, 9, 1))
+        letter(o, D(2022, 9, 10), signed=True)
+        letter(o, D(2022, 9, 30))
+        assert criteria_on(o, D(2022, 10, 1)) == []
+
+    def test_letters_count_for_two_years(self):
+        o = self.active()
+        letter(o, D(2021, 2, 1))
+        letter(o, D(2021, 3, 1))
+        assert criteria_on(o, D(2023, 1, 31)) == [C4]
+        assert criteria_on(o, D(2023, 2, 1)) == []  # the first letter is now out of the period
+
+    def test_an_active_unreachable_listing(self):
+        listed, removed, other_ground = self.active(), self.active(), self.active()
+        item = listing(listed)
+        remove(listing(removed), decided_on=D(2022, 9, 20))
+        listing(other_ground, ground=CreditGround.A1_ANNUAL_REPORT)
+        flags = detect(D(2022, 10, 1))
+        assert flags[listed.pk].evidence == {
+            C4: {"listing": {"decision_no": item.decision_no, "decided_on": "2022-09-01"}}
+        }
+        assert removed.pk not in flags
+        assert other_ground.pk not in flags
+        # before its removal the removed one was still listed
+        assert C4 in criteria_on(removed, D(2022, 9, 19))
+
+
+# ------------------------------------------------------------------ population, idempotency
+
+
+def test_only_registered_organizations_without_an_open_case_are_candidates():
+    deregistered = org(established_on=D(2022, 1, 1))
+    AuditFactory(organization=deregistered, completed_on=D(2022, 12, 1))
+    organization_transition(organization=deregistered, to="deregistering", on=D(2022, 12, 1))
+    deregistering = org(established_on=D(2022, 1, 1))
+    organization_transition(organization=deregistering, to="deregistering", on=D(2022, 12, 1))
+    organization_transition(organization=deregistered, to="deregistered", on=D(2023, 1, 1))
+    in_case, closed_case = org(established_on=D(2022, 1, 1)), org(established_on=D(2022, 1, 1))
+    ZombieCaseFactory(organization=in_case, stage=ZombieStage.NOTIFIED)
+    ZombieCaseFactory(organization=closed_case, stage=ZombieStage.RESTORED)
+    later = org(established_on=D(2023, 6, 2))
+    flags = detect(D(2023, 6, 1))
+    assert deregistered.pk not in flags
+    assert deregistering.pk in flags
+    assert in_case.pk not in flags
+    assert closed_case.pk in flags
+    assert later.pk not in flags
+
+
+def test_several_criteria_at_once_each_with_its_evidence():
+    o = org(established_on=D(2020, 3, 1))  # never reported anything
+    letter(o, D(2023, 1, 1))
+    letter(o, D(2023, 2, 1))
+    flag = detect(D(2023, 6, 1))[o.pk]
+    assert flag.criteria == [C1, C2, C4]
+    assert set(flag.evidence) == {C1, C2, C4}
+
+
+def _state(as_of):
+    return sorted(
+        ZombieFlag.objects.filter(as_of=as_of).values_list(
+            "organization_id", "criteria", "evidence"
+        )
+    )
+
+
+def _population():
+    orgs = [org(established_on=D(2019, 1, 1)) for _ in range(6)]
+    reports(orgs[0], [2019, 2020])  # (1)
+    report(orgs[1], 2021, activities=0)  # (3)
+    letter(orgs[2], D(2023, 1, 1))
+    letter(orgs[2], D(2023, 3, 1))  # (2)(1)(4)
+    reports(orgs[3], range(2019, 2023))  # nothing
+    return orgs
+
+
+def test_running_twice_leaves_the_same_flags_and_dry_run_writes_nothing():
+    _population()
+    dry = zombies.zombie_detect(as_of=D(2023, 6, 1), dry_run=True)
+    assert not ZombieFlag.objects.exists()
+    first = zombies.zombie_detect(as_of=D(2023, 6, 1))
+    state = _state(D(2023, 6, 1))
+    second = zombies.zombie_detect(as_of=D(2023, 6, 1))
+    assert _state(D(2023, 6, 1)) == state
+    assert (first.created, second.created) == (5, 0)
+    assert dry.candidates == first.candidates == second.candidates == 5
+    assert dry.by_criterion == first.by_criterion == second.by_criterion
+    assert first.by_criterion[C4] == 1
+
+
+def test_detection_is_one_statement():
+    _population()
+    with CaptureQueriesContext(connection) as ctx:
+        zombies.zombie_detect(as_of=D(2023, 6, 1))
+    statements = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if not q["sql"].startswith(
+            ("SAVEPOINT", "RELEASE", "SELECT current_setting", "SELECT set_config")
+        )
+    ]
+    assert len([q for q in statements if "INSERT" in q]) == 1
+    assert len(statements) == 3  # the cycles, the detection statement, the day's figures
+
+
+def test_detection_works_with_other_reference_periods(settings):
+    settings.ZOMBIE_MISSED_REPORT_YEARS = 3
+    settings.ZOMBIE_NO_BUSINESS_YEARS = 1
+    o = org()
+    reports(o, [2019])  # 2020, 2021, 2022 missing
+    p = org()
+    reports(p, [2019, 2020, 2021])
+    report(p, 2022, activities=0)
+    flags = detect(D(2023, 6, 1))
+    assert flags[o.pk].evidence[C1]["years"] == [2020, 2021, 2022]
+    assert flags[p.pk].criteria == [C3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_leave_the_same_flags():
+    _population()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            zombies.zombie_detect(as_of=D(2023, 6, 1))
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    concurrent = _state(D(2023, 6, 1))
+    assert len(concurrent) == 5
+    ZombieFlag.objects.all().delete()
+    zombies.zombie_detect(as_of=D(2023, 6, 1))
+    assert _state(D(2023, 6, 1)) == concurrent
+
+
+# ------------------------------------------------------------------ cases (R-ZMB-02)
+
+
+@pytest.fixture
+def flagged_org():
+    o = org(established_on=D(2019, 1, 1))
+    flag = detect(D(2022, 7, 1))[o.pk]
+    return o, flag
+
+
+def test_confirming_a_flag_opens_one_case(flagged_org, staff_user):
+    o, flag = flagged_org
+    case = zombies.zombie_case_open(
+        flag=flag, actor=staff_user, identified_on=D(2022, 7, 5), responsible_person="王五"
+    )
+    assert case.stage == ZombieStage.IDENTIFIED
+    assert case.criteria == flag.criteria
+    assert case.confirmed_by == staff_user
+    with pytest.raises(ValidationError) as exc:
+        zombies.zombie_case_open(organization=o, actor=staff_user, identified_on=D(2022, 7, 6))
+    assert "未办结" in str(exc.value.message_dict["organization"])
+
+
+def test_opening_needs_criteria_and_a_registered_organization(staff_user):
+    o = org()
+    with pytest.raises(ValidationError) as exc:
+        zombies.zombie_case_open(organization=o, actor=staff_user, identified_on=D(2022, 7, 5))
+    assert "criteria" in exc.value.message_dict
+    case = zombies.zombie_case_open(
+        organization=o, criteria=[C4], actor=staff_user, identified_on=D(2022, 7, 5)
+    )
+    assert case.criteria == [C4]
+    gone = org(established_on=D(2023, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        zombies.zombie_case_open(
+            organization=gone, criteria=[C4], actor=staff_user, identified_on=D(2022, 7, 5)
+        )
+    assert "organization" in exc.value.message_dict
+
+
+def test_identified_on_not_before_the_detection(flagged_org):
+    _o, flag = flagged_org
+    with pytest.raises(ValidationError) as exc:
+        zombies.zombie_case_open(flag=flag, identified_on=D(2022, 6, 30))
+    assert "identified_on" in exc.value.message_dict
+
+
+def _case_in(stage: str) -> ZombieCase:
+    """A case in `stage`, with the organization where that stage leaves it."""
+    o = org()
+    case = ZombieCaseFactory(organization=o, stage=stage, identified_on=D(2022, 7, 1))
+    if stage == ZombieStage.DEREGISTERING:
+        organization_transition(organization=o, to="deregistering", on=D(2022, 7, 2))
+    return case
+
+
+ALL_PAIRS = [(a, b) for a in ZombieStage.values for b in ZombieStage.values]
+
+
+@pytest.mark.parametrize(("current", "to"), ALL_PAIRS)
+def test_transitions_follow_the_table(current, to):
+    case = _case_in(current)
+    AuditFactory(organization=case.organization, completed_on=D(2022, 7, 3))
+    allowed = to in ZOMBIE_TRANSITIONS[current]
+    if allowed:
+        case = zombies.zombie_case_transition(case=case, to=to, on=D(2022, 8, 1))
+        assert case.stage == to
+    else:
+        with pytest.raises(ValidationError) as exc:
+            zombies.zombie_case_transition(case=case, to=to, on=D(2022, 8, 1))
+        assert "stage" in exc.value.message_dict
+        case.refresh_from_db()
+        assert case.stage == current
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "date_field"),
+    [
+        (["notified", "deregistering"], LifecycleStatus.DEREGISTERING, "deregistration_started_on"),
+        (
+            ["notified", "deregistering", "deregistered"],
+            LifecycleStatus.DEREGISTERED,
+            "deregistered_on",
+        ),
+        (["notified", "revoked"], LifecycleStatus.REVOKED, "revoked_on"),
+        (["notified", "deregistering", "restored"], LifecycleStatus.ACTIVE, None),
+        (["restored"], LifecycleStatus.ACTIVE, None),
+    ],
+)
+def test_stages_move_the_organization_on_the_register(path, status, date_field, staff_user):
+    o = org()
+    AuditFactory(organization=o, completed_on=D(2022, 7, 3))
+    case = zombies.zombie_case_open(
+        organization=o, criteria=[C1], actor=staff_user, identified_on=D(2022, 7, 1)
+    )
+    for day, stage in enumerate(path, start=1):
+        case = zombies.zombie_case_transition(
+            case=case, to=stage, on=D(2022, 8, day), actor=staff_user, notes=f"第{day}步"
+        )
+    o.refresh_from_db()
+    assert o.status == status
+    if date_field:
+        assert getattr(o, date_field) == D(2022, 8, len(path))
+    assert case.closed_on == (
+        D(2022, 8, len(path)) if path[-1] in zombies._CLOSING_STAGES else None
+    )
+    assert f"第{len(path)}步" in case.notes
+    assert case.history.first().history_user == staff_user
+
+
+def test_deregistration_without_a_liquidation_audit_is_refused_with_the_guard_message():
+    """D11/R-AUD-04: the case cannot close as deregistered before the audit report exists;
+    nothing changes, neither the case nor the register."""
+    case = _case_in(ZombieStage.DEREGISTERING)
+    with pytest.raises(ValidationError) as exc:
+        zombies.zombie_case_transition(case=case, to="deregistered", on=D(2022, 8, 1))
+    assert "注销清算审计" in " ".join(exc.value.message_dict["stage"])
+    case.refresh_from_db()
+    case.organization.refresh_from_db()
+    assert case.stage == ZombieStage.DEREGISTERING
+    assert case.organization.status == LifecycleStatus.DEREGISTERING
+
+
+def test_a_step_cannot_be_dated_before_the_previous_one():
+    case = _case_in(ZombieStage.IDENTIFIED)
+    with pytest.raises(ValidationError) as exc:
+        zombies.zombie_case_transition(case=case, to="notified", on=D(2022, 6, 30))
+    assert "on" in exc.value.message_dict
+    case = zombies.zombie_case_transition(case=case, to="notified", on=D(2022, 7, 10))
+    assert case.notified_on == D(2022, 7, 10)
+
+
+def test_progress_per_unit_in_one_query():
+    a, b = SupervisingUnitFactory(code="PA"), SupervisingUnitFactory(code="PB")
+    for stage in ("identified", "identified", "deregistered"):
+        ZombieCaseFactory(organization=org(supervising_unit=a), stage=stage)
+    ZombieCaseFactory(organization=org(supervising_unit=b), stage="notified")
+    ZombieCaseFactory(organization=org(supervising_unit=None), stage="revoked")
+    with CaptureQueriesContext(connection) as ctx:
+        progress = zombies.zombie_progress_by_unit()
+    assert len(ctx.captured_queries) == 1
+    by_code = {row["unit_code"]: row for row in progress}
+    assert by_code["PA"]["stages"]["identified"] == 2
+    assert by_code["PA"]["stages"]["deregistered"] == 1
+    assert by_code["PA"]["total"] == 3
+    assert by_code["PB"]["stages"] == {**dict.fromkeys(ZombieStage.values, 0), "notified": 1}
+    assert by_code[None]["stages"]["revoked"] == 1
+    assert [row["unit_code"] for row in progress] == ["PA", "PB", None]
+
+
+# ------------------------------------------------------------------ circulars
+
+
+def _sheet_rows(circular: Circular, title: str) -> list[tuple]:
+    circular.attachment.open("rb")
+    try:
+        wb = load_workbook(io.BytesIO(circular.attachment.read()), read_only=True)
+    finally:
+        circular.attachment.close()
+    return [tuple(r) for r in wb[title].iter_rows(values_only=True)]
+
+
+def test_monthly_circular_per_unit_with_cases_and_listings():
+    a, b, c = (SupervisingUnitFactory(code=code) for code in ("CA", "CB", "CC"))
+    a1, a2 = org(supervising_unit=a), org(supervising_unit=a)
+    ZombieCaseFactory(organization=a1, stage="notified", criteria=[C1, C4])
+    ZombieCaseFactory(organization=a2, stage="deregistered")
+    listed_a = listing(a1)
+    remove(listing(org(supervising_unit=b)), decided_on=D(2022, 9, 20))  # B: nothing in force
+    listing(org(supervising_unit=c), ground=CreditGround.A1_ANNUAL_REPORT)
+
+    issued = zombies.zombie_circulars_issue(as_of=D(2022, 10, 8))
+    assert [x.supervising_unit.code for x in issued] == ["CA", "CC"]
+    circular_a = issued[0]
+    assert "2022年10月" in circular_a.title
+    cases = _sheet_rows(circular_a, "僵尸型社会组织案件")
+    assert cases[0] == tuple(zombies.CASE_HEADERS)
+    assert {r[0] for r in cases[1:]} == {a1.uscc, a2.uscc}
+    row_a1 = next(r for r in cases[1:] if r[0] == a1.uscc)
+    assert row_a1[3] == "已告知"
+    assert ZombieCriterion(C4).label in row_a1[2]
+    listings_rows = _sheet_rows(circular_a, "信用名录")
+    assert listings_rows[1:] == [
+        (
+            a1.uscc,
+            listed_a.organization_name,
+            "活动异常名录",
+            CreditGround.A6_UNREACHABLE.label,
+            listed_a.decision_no,
+            datetime.datetime(2022, 9, 1),
+            datetime.datetime(2022, 9, 1),
+            datetime.datetime.combine(listed_a.review_due_on, datetime.time()),
+        )
+    ]
+    assert len(_sheet_rows(issued[1], "僵尸型社会组织案件")) == 1  # headers only
+
+    again = zombies.zombie_circulars_issue(as_of=D(2022, 10, 28))
+    assert [x.pk for x in again] == [x.pk for x in issued]
+    assert Circular.objects.count() == 2
+    next_month = zombies.zombie_circulars_issue(as_of=D(2022, 11, 1))
+    assert Circular.objects.count() == 4
+    assert {x.pk for x in next_month}.isdisjoint({x.pk for x in issued})
