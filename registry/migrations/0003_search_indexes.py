@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="organization",
             index=models.Index(
-                fields=["supervising_unit", "status", "org_type"],
+                fields=["supervising_unit", "status", "org_type", "name"],
                 name="registry_org_unit_status_type",
             ),
         ),
