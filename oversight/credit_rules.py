@@ -209,7 +209,11 @@ def rule_missing_report(
             _restrict(_registered(organizations_owing_report(cycle=cycle), as_of), org_ids, "pk")
             .annotate(
                 report=FilteredRelation(
-                    "annual_reports", condition=Q(annual_reports__year=cycle.year)
+                    "annual_reports",
+                    # A report filed after `as_of` is not in yet on that day.
+                    condition=Q(
+                        annual_reports__year=cycle.year, annual_reports__submitted_on__lte=as_of
+                    ),
                 )
             )
             .filter(

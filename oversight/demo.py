@@ -1352,4 +1352,5 @@ def _interviews_circulars_step(ctx: SeedContext) -> str:
 
 
 # The zombie cleanup campaign (2021–2022) registers its own step.
+from . import credit_demo  # noqa: E402, F401, I001
 from . import zombies_demo  # noqa: E402, F401

@@ -1,0 +1,493 @@
+"""`seed_demo` step: the credit lists of the seed letter — 223 organizations listed on the
+活动异常名录 or the 严重违法失信名单 since 2021 — decided through the real services.
+
+The daily rules job (`credit_rules_run`) runs on dates of 2021–2022 over the demo's annual
+reports, inspections and the zombie step's unsigned special letters; one demo clerk proposes
+what it suggests and a second one approves it (four eyes, DESIGN.md §4.4). Every decision
+is dated 2021–2022, nothing after 2022-12-31. The bureau's practice in the demo:
+
+* the first run (2021-06-01) also suggests listings for the 2019 reports: those were dealt
+  with in the 2020 annual inspection, before the credit lists were kept here, so the clerk
+  rejects them;
+* a report filed late but by 30 June, after the circular of 15 June that names the missing
+  ones, earns a written reminder instead of a listing (the suggestion is rejected with that
+  reason); the others are listed (R-CRD-02(1)) and removed once their report is filed
+  (R-CRD-07, rectified);
+* the organizations whose two special letters came back unsigned in 2021 are listed as
+  unreachable (R-CRD-02(6)), overdue rectifications as R-CRD-02(3);
+* warnings and small fines (Penalty rows, written directly: no service records penalties),
+  for organizations picked with a fixed seed: a warning in late 2021 lists an organization
+  with an otherwise clean record (R-CRD-02(5)) and the listing is removed six months later,
+  nothing to rectify; organizations listed for their missing 2020 report that filed neither
+  it nor the 2021 one are warned for each, and the second warning within three years puts
+  them on the serious list (R-CRD-05(5));
+* one of those is a judgment defaulter (R-CRD-05(6)), a ground the rules cannot see: a
+  listing decided directly (credit_listing_create), by the same two clerks;
+* penalties of autumn 2022 complete the count: as many of their suggestions are approved as
+  make 223 organizations; the rest still await approval at the end of 2022.
+
+The overdue rectifications come from the draws, whose organizations differ between
+databases (their nonces are random by design); the last step absorbs the difference, so the
+count is 223 on every database. The step does nothing when the demo clerks' decisions exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from unittest import mock
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from registry.choices import LifecycleStatus, OrganizationType
+from registry.demo import DEMO, SeedContext, demo_register_plan, register_seed_step
+from registry.models import Organization
+
+from .choices import (
+    CreditGround,
+    CreditList,
+    DecisionAction,
+    InspectionOutcome,
+    PenaltyKind,
+    ProposalStatus,
+)
+from .credit_services import (
+    credit_listing_create,
+    credit_proposal_propose,
+    credit_proposal_reject,
+    credit_proposals_approve_bulk,
+    credit_rules_run,
+    rules_evaluate_for,
+)
+from .models import (
+    AnnualReport,
+    AnnualReportCycle,
+    CreditListing,
+    CreditProposal,
+    CreditRemoval,
+    Inspection,
+    Penalty,
+    SpecialLetter,
+    ZombieFlag,
+)
+from .selectors import organizations_owing_report
+
+CREDIT_SEED = 20210715
+TARGET = 223  # organizations listed (either list) by a decision of 2021 or later
+SINCE = datetime.date(2021, 1, 1)
+LAST_DAY = datetime.date(2022, 12, 31)
+CLERKS = (
+    ("demo-credit-1", "丽娟", "张"),  # 提议人: reviews what the rules suggest
+    ("demo-credit-2", "文杰", "周"),  # 批准人
+)
+FIRST_YEAR = 2020  # the first report year whose missing reports are listed here
+# A late report filed by 30 June (after the circular of 15 June): a reminder, no listing.
+GRACE = {2020: datetime.date(2021, 6, 30), 2021: datetime.date(2022, 6, 30)}
+EARLY = 4  # warned in late 2021 (R-CRD-02(5), removed after six months)
+REPEATED = 4  # warned in 2021 and 2022 for missing reports (R-CRD-05(5))
+POOL = 12  # penalties of autumn 2022 that complete the count
+PENALTY_NO = "福民罚〔{year}〕{seq}号"
+WARNINGS = (
+    "未按照规定办理法定代表人变更登记",
+    "超出章程规定的宗旨和业务范围开展活动",
+    "实际办公地址与登记住所不一致，未按照规定办理住所变更登记",
+    "未按照规定接受监督检查，拒不提供财务会计资料",
+    "未按照规定换届，负责人超期任职",
+)
+FINES = (
+    "违反国家有关规定收取费用，违法所得已予没收",
+    "以组织名义从事营利性经营活动，违法所得已予没收",
+    "违反规定接受和使用捐赠，违法所得已予没收",
+)
+FINE_AMOUNTS = (2000, 3000, 5000, 8000, 10000, 20000)
+LEGAL_BASIS = {
+    OrganizationType.SOCIAL_GROUP: "《社会团体登记管理条例》第三十条",
+    OrganizationType.PRIVATE_NON_ENTERPRISE: "《民办非企业单位登记管理暂行条例》第二十五条",
+}
+DEFAULTER_ON = datetime.date(2022, 9, 20)
+
+
+@contextmanager
+def _at(day: datetime.date, hour: int = 10) -> Iterator[None]:
+    # The services' own timestamps (proposed_at, decided_at, created_at) carry the demo's date.
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield
+
+
+def _day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
+    """A Monday–Friday in [first, last]."""
+    day = first + datetime.timedelta(days=rng.randint(0, (last - first).days))
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return max(day, first)
+
+
+def listed_since(since: datetime.date = SINCE) -> int:
+    """Distinct organizations with a listing decided on or after `since` (either list)."""
+    return (
+        CreditListing.objects.filter(decided_on__gte=since)
+        .values("organization_id")
+        .distinct()
+        .count()
+    )
+
+
+def _clerks() -> tuple:
+    User = get_user_model()
+    users = []
+    for username, first_name, last_name in CLERKS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username, first_name=first_name, last_name=last_name, is_staff=True
+            )
+            user.set_unusable_password()
+            user.save()
+        users.append(user)
+    return tuple(users)
+
+
+def _demo_ids() -> set[int]:
+    """The demo register's organizations (a synthetic register in the same database is left
+    alone, as the other oversight steps do)."""
+    usccs = sorted(p.uscc for p in demo_register_plan())
+    ids: set[int] = set()
+    for start in range(0, len(usccs), 500):  # SQLite caps the parameters of one query
+        ids.update(
+            Organization.objects.filter(uscc__in=usccs[start : start + 500]).values_list(
+                "pk", flat=True
+            )
+        )
+    return ids
+
+
+def _clean(demo_ids: set[int]) -> list[Organization]:
+    """Demo organizations nothing else puts on a list in 2021–2022: active to the end of 2022,
+    every report of 2019–2021 sealed and on time, no special letter or zombie flag (the
+    rectifications ordered by the draws are left out later: they differ between databases)."""
+    bad: set[int] = set()
+    for cycle in AnnualReportCycle.objects.filter(year__in=(2019, 2020, 2021)):
+        owing = set(organizations_owing_report(cycle=cycle).values_list("pk", flat=True))
+        on_time = set(
+            AnnualReport.objects.filter(
+                year=cycle.year, is_sealed=True, submitted_on__lte=cycle.bureau_deadline
+            ).values_list("organization_id", flat=True)
+        )
+        bad |= owing - on_time
+    bad |= set(SpecialLetter.objects.values_list("organization_id", flat=True))
+    bad |= set(ZombieFlag.objects.values_list("organization_id", flat=True))
+    bad |= set(CreditListing.objects.values_list("organization_id", flat=True))
+    orgs = Organization.objects.filter(
+        status=LifecycleStatus.ACTIVE,
+        deregistration_started_on__isnull=True,
+        established_on__lte=datetime.date(2019, 6, 30),
+    ).order_by("uscc")
+    return [o for o in orgs if o.pk in demo_ids and o.pk not in bad]
+
+
+# ------------------------------------------------------------------ penalties
+
+
+@dataclass
+class _Penalties:
+    early: list[Organization]  # warned in late 2021
+    repeated: list[Organization]  # warned twice for missing reports
+    pool: list[Organization]  # penalized in autumn 2022, in the order they are approved
+    defaulter: Organization | None
+
+
+def _unfiled(demo_ids: set[int]) -> list[Organization]:
+    """Demo organizations listed in 2021 for their missing 2020 report that filed neither it
+    nor the 2021 one, on the register to the end of 2022."""
+    filed = set(
+        AnnualReport.objects.filter(year__in=(2020, 2021)).values_list("organization_id", flat=True)
+    )
+    cycles = AnnualReportCycle.objects.filter(year__in=(2020, 2021))
+    owing = [set(organizations_owing_report(cycle=c).values_list("pk", flat=True)) for c in cycles]
+    both = set.intersection(*owing) if len(owing) == 2 else set()
+    orgs = Organization.objects.filter(
+        pk__in=sorted(both - filed), deregistration_started_on__isnull=True
+    ).order_by("uscc")
+    return [
+        o for o in orgs if o.pk in demo_ids and o.deregistered_on is None and o.revoked_on is None
+    ]
+
+
+def _penalties_seed(
+    rng: random.Random, clean: list[Organization], unfiled: list[Organization]
+) -> _Penalties:
+    # Shuffled first, then the organizations ordered to rectify skipped: the draws decide
+    # who they are, so they shift no other organization's pick.
+    order = list(clean)
+    rng.shuffle(order)
+    rectifying = set(
+        Inspection.objects.filter(outcome=InspectionOutcome.RECTIFICATION_REQUIRED).values_list(
+            "organization_id", flat=True
+        )
+    )
+    chosen = [o for o in order if o.pk not in rectifying][: EARLY + POOL]
+    early, pool = chosen[:EARLY], chosen[EARLY:]
+    silent = rng.sample(unfiled, k=min(len(unfiled), REPEATED + 1))
+    repeated, defaulter = silent[:REPEATED], silent[REPEATED:]
+    planned: list[tuple[Organization, datetime.date, str, Decimal, str]] = []
+
+    def penalty(org, first, last, kind, facts=""):
+        amount = Decimal(rng.choice(FINE_AMOUNTS)) if kind == PenaltyKind.FINE else Decimal(0)
+        facts = facts or rng.choice(WARNINGS if kind == PenaltyKind.WARNING else FINES)
+        planned.append((org, _day(rng, first, last), kind, amount, facts))
+
+    for org in early:
+        penalty(org, datetime.date(2021, 10, 11), datetime.date(2021, 11, 26), PenaltyKind.WARNING)
+    for org in repeated:
+        for year, first, last in (
+            (2020, datetime.date(2021, 10, 11), datetime.date(2021, 11, 26)),
+            (2021, datetime.date(2022, 6, 6), datetime.date(2022, 6, 24)),
+        ):
+            facts = f"未按照规定报送{year}年度工作报告、接受年度检查，经责令限期改正逾期仍未改正"
+            penalty(org, first, last, PenaltyKind.WARNING, facts)
+    for org in pool:
+        kind = PenaltyKind.WARNING if rng.random() < 0.6 else PenaltyKind.FINE
+        penalty(org, datetime.date(2022, 9, 5), datetime.date(2022, 11, 25), kind)
+    planned.sort(key=lambda x: (x[1], x[0].uscc))
+    seq: Counter[int] = Counter()
+    rows = []
+    for org, day, kind, amount, facts in planned:
+        seq[day.year] += 1
+        rows.append(
+            Penalty(
+                organization=org,
+                kind=kind,
+                amount=amount,
+                decided_on=day,
+                decision_no=PENALTY_NO.format(year=day.year, seq=seq[day.year]),
+                facts=f"{facts}。",
+                legal_basis=LEGAL_BASIS.get(org.org_type, ""),
+            )
+        )
+    Penalty.objects.bulk_create(rows)
+    return _Penalties(early, repeated, pool, defaulter[0] if defaulter else None)
+
+
+# ------------------------------------------------------------------ the clerks' desk
+
+
+class _Desk:
+    """The rules job and the two clerks, on the demo's dates."""
+
+    def __init__(self, demo_ids: set[int]) -> None:
+        self.proposer, self.approver = _clerks()
+        self.demo_ids = demo_ids
+        self.rejected = 0
+
+    def run(self, on: datetime.date) -> None:
+        with _at(on, 2):  # the nightly job
+            credit_rules_run(as_of=on)
+
+    def suggested(
+        self, select: Callable[[CreditProposal], bool] = lambda p: True
+    ) -> list[CreditProposal]:
+        qs = CreditProposal.objects.filter(status=ProposalStatus.SUGGESTED).order_by("pk")
+        return [p for p in qs if p.organization_id in self.demo_ids and select(p)]
+
+    def reject(self, proposals: list[CreditProposal], on: datetime.date, reason) -> None:
+        with _at(on, 11):
+            for p in proposals:
+                credit_proposal_reject(proposal=p, actor=self.proposer, reason=reason(p))
+        self.rejected += len(proposals)
+
+    def propose(self, proposals: list[CreditProposal], on: datetime.date) -> None:
+        with _at(on, 10):
+            for p in proposals:
+                credit_proposal_propose(proposal=p, actor=self.proposer)
+
+    def approve(self, proposals: list[CreditProposal], on: datetime.date) -> int:
+        """Approve what the rules still support on `on` (a proposal whose cause has gone —
+        the organization deregistered meanwhile — stays for the next run to mark obsolete)."""
+        if not proposals:
+            return 0
+        fresh = {
+            c.rule_key
+            for c in rules_evaluate_for(
+                as_of=on, organization_ids={p.organization_id for p in proposals}
+            )
+        }
+        valid = [p for p in proposals if p.rule_key in fresh]
+        if valid:
+            with _at(on, 15):
+                credit_proposals_approve_bulk(proposals=valid, actor=self.approver, decided_on=on)
+        return len(valid)
+
+    def batch(
+        self,
+        run_on: datetime.date,
+        propose_on: datetime.date,
+        decide_on: datetime.date,
+        select: Callable[[CreditProposal], bool] = lambda p: True,
+    ) -> None:
+        self.run(run_on)
+        proposals = self.suggested(select)
+        self.propose(proposals, propose_on)
+        self.approve(proposals, decide_on)
+
+
+def _report_key(year: int) -> Callable[[CreditProposal], bool]:
+    return lambda p: p.rule_key.startswith(f"list:R-CRD-02(1):{year}:")
+
+
+def _in_grace(desk: _Desk, year: int, on: datetime.date) -> None:
+    """Reject the suggestions of `year` whose sealed report came in by the grace day, on `on`."""
+    grace = GRACE[year]
+    suggested = desk.suggested(_report_key(year))
+    filed = dict(
+        AnnualReport.objects.filter(
+            year=year,
+            is_sealed=True,
+            submitted_on__lte=grace,
+            organization_id__in=[p.organization_id for p in suggested],
+        ).values_list("organization_id", "submitted_on")
+    )
+    desk.reject(
+        [p for p in suggested if p.organization_id in filed],
+        on,
+        lambda p: (
+            f"已于{filed[p.organization_id]}补报{year}年度工作报告（催报期限{grace}前），"
+            "逾期情节轻微，予以书面提醒，不予列入。"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CreditSeedResult:
+    listed: int
+    listings: int
+    removals: int
+    rejected: int
+    pending: int
+
+
+def _not(*keys: Callable[[CreditProposal], bool]) -> Callable[[CreditProposal], bool]:
+    return lambda p: not any(k(p) for k in keys)
+
+
+@transaction.atomic
+def credit_demo_seed() -> CreditSeedResult | None:
+    """The demo's credit decisions of 2021–2022; None when they exist already."""
+    if CreditListing.objects.filter(approved_by__username=CLERKS[1][0]).exists():
+        return None
+    D = datetime.date
+    rng = random.Random(CREDIT_SEED)
+    demo_ids = _demo_ids()
+    desk = _Desk(demo_ids)
+    penalties = _penalties_seed(rng, _clean(demo_ids), _unfiled(demo_ids))
+    pool_ids = {o.pk for o in penalties.pool}
+    pool: Callable[[CreditProposal], bool] = lambda p: p.organization_id in pool_ids  # noqa: E731
+
+    # 2021: the 2020 reports (the 2019 ones were handled in the 2020 annual inspection).
+    desk.run(D(2021, 6, 1))
+    desk.reject(
+        [
+            p
+            for p in desk.suggested()
+            if p.rule_key.startswith("list:R-CRD-02(1):")
+            and int(p.rule_key.split(":")[2]) < FIRST_YEAR
+        ],
+        D(2021, 6, 8),
+        lambda p: (
+            f"{p.evidence.get('report_year')}年度工作报告未按时报送的情形已在"
+            f"{p.evidence.get('report_year', 2019) + 1}年度年检中处理，不再追溯列入。"
+        ),
+    )
+    desk.run(D(2021, 7, 12))
+    _in_grace(desk, 2020, D(2021, 7, 12))
+    desk.propose(desk.suggested(_report_key(2020)), D(2021, 7, 12))
+    desk.approve(
+        list(CreditProposal.objects.filter(status=ProposalStatus.PROPOSED).order_by("pk")),
+        D(2021, 7, 15),
+    )
+    # Unreachable after the summer's letters; removals once the late reports are in;
+    # overdue rectifications; the warnings of the autumn.
+    desk.batch(D(2021, 9, 1), D(2021, 9, 6), D(2021, 9, 15))
+    desk.batch(D(2021, 10, 11), D(2021, 10, 12), D(2021, 10, 15))
+    desk.batch(D(2021, 12, 1), D(2021, 12, 6), D(2021, 12, 15))
+    # 2022: the fines of the spring, the 2021 reports after the grace, six-month removals.
+    desk.batch(D(2022, 3, 1), D(2022, 3, 7), D(2022, 3, 15))
+    desk.batch(D(2022, 6, 1), D(2022, 6, 6), D(2022, 6, 15), _not(_report_key(2021)))
+    _in_grace(desk, 2021, D(2022, 7, 1))
+    desk.batch(D(2022, 7, 1), D(2022, 7, 4), D(2022, 7, 15))
+    desk.batch(D(2022, 9, 1), D(2022, 9, 5), D(2022, 9, 15))
+    if penalties.defaulter is not None:
+        org = penalties.defaulter
+        case_no = f"（2022）粤0304执{rng.randint(2000, 9999)}号"
+        with _at(DEFAULTER_ON, 15):
+            credit_listing_create(
+                organization=org,
+                list_type=CreditList.SERIOUS,
+                ground=CreditGround.S6_JUDGMENT_DEFAULTER,
+                facts=(
+                    f"深圳市福田区人民法院{case_no}执行案件中，"
+                    "该组织未履行生效法律文书确定的义务，于2022-09-08被依法列为失信被执行人。"
+                ),
+                decided_on=DEFAULTER_ON,
+                served_on=DEFAULTER_ON + datetime.timedelta(days=3),
+                proposed_by=desk.proposer,
+                approved_by=desk.approver,
+                evidence={
+                    "court": "深圳市福田区人民法院",
+                    "case_no": case_no,
+                    "listed_by_court_on": "2022-09-08",
+                },
+            )
+    # December 2022: everything else first, then as many of the autumn's penalties as make
+    # the count; the rest await approval at the end of the year.
+    desk.batch(D(2022, 12, 1), D(2022, 12, 5), D(2022, 12, 15), _not(pool))
+    needed = max(0, TARGET - listed_since())
+    queued = {p.organization_id: p for p in desk.suggested(pool)}
+    order = [queued[o.pk] for o in penalties.pool if o.pk in queued]
+    desk.propose(order, D(2022, 12, 5))
+    desk.approve(order[:needed], D(2022, 12, 15))
+    # The last run of the year: removals only; its other suggestions are the queue at the
+    # end of 2022.
+    desk.batch(
+        D(2022, 12, 16),
+        D(2022, 12, 19),
+        D(2022, 12, 23),
+        lambda p: p.action == DecisionAction.REMOVE,
+    )
+    return CreditSeedResult(
+        listed=listed_since(),
+        listings=CreditListing.objects.count(),
+        removals=CreditRemoval.objects.count(),
+        rejected=desk.rejected,
+        pending=CreditProposal.objects.filter(
+            status__in=(ProposalStatus.SUGGESTED, ProposalStatus.PROPOSED)
+        ).count(),
+    )
+
+
+def _summary() -> str:
+    since = CreditListing.objects.filter(decided_on__gte=SINCE)
+    per_list = {
+        label: since.filter(list_type=value).values("organization_id").distinct().count()
+        for value, label in CreditList.choices
+    }
+    return "、".join(f"{label} {n} 家" for label, n in per_list.items())
+
+
+@register_seed_step("oversight.credit_lists", order=310, modes=(DEMO,))
+def _credit_lists_step(ctx: SeedContext) -> str:
+    result = credit_demo_seed()
+    if result is None:
+        return f"信用名录已存在（自2021年起列入 {listed_since()} 家），未做改动。"
+    return (
+        f"信用名录：自2021年起列入 {result.listed} 家（{_summary()}），列入决定 "
+        f"{result.listings} 份、移出决定 {result.removals} 份，驳回规则建议 {result.rejected} "
+        f"条，年末待办 {result.pending} 条（2021–2022 年，经规则计算和双人审核生成）。"
+    )
