@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
+from common.api.fields import ChoiceLabelField
 from common.api.viewsets import ScopedReadOnlyModelViewSet
 from oversight.choices import RemovalGround
 from oversight.credit_selectors import listing_removal
@@ -24,9 +25,9 @@ class CreditListingSerializer(serializers.ModelSerializer):
     """列入决定 (R-CRD-11), with the removal that closed it, if any."""
 
     organization = OrganizationBriefSerializer(read_only=True)
-    list_type_display = serializers.CharField(source="get_list_type_display", read_only=True)
-    action_display = serializers.CharField(source="get_action_display", read_only=True)
-    ground_display = serializers.CharField(source="get_ground_display", read_only=True)
+    list_type_display = ChoiceLabelField(source="list_type")
+    action_display = ChoiceLabelField(source="action")
+    ground_display = ChoiceLabelField(source="ground")
     active = serializers.SerializerMethodField(help_text="现仍在名录中（尚无移出决定）")
     removed_on = serializers.SerializerMethodField(help_text="移出日期")
     removal_ground = serializers.SerializerMethodField(help_text="移出依据")

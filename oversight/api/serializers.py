@@ -6,6 +6,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.fields import ChoiceLabelField
 from oversight.choices import SupervisorOpinion
 from oversight.models import AnnualReport, Audit, Inspection, InspectionDraw, Inspector
 from registry.models import Organization
@@ -22,11 +23,9 @@ class AnnualReportSerializer(serializers.ModelSerializer):
     """年度工作报告, with the supervising unit's opinion and the bureau's review."""
 
     organization = OrganizationBriefSerializer(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    supervisor_opinion_display = serializers.CharField(
-        source="get_supervisor_opinion_display", read_only=True
-    )
-    result_display = serializers.CharField(source="get_result_display", read_only=True)
+    status_display = ChoiceLabelField(source="status")
+    supervisor_opinion_display = ChoiceLabelField(source="supervisor_opinion")
+    result_display = ChoiceLabelField(source="result")
 
     class Meta:
         model = AnnualReport
@@ -83,8 +82,8 @@ class InspectionDrawSerializer(serializers.ModelSerializer):
     roster, conflicts and strata texts are not here (megabytes): the public page serves them
     as files whose SHA-256 are the hashes below."""
 
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
+    status_display = ChoiceLabelField(source="status")
     nonce = serializers.SerializerMethodField(
         help_text="随机数（十六进制）；仅在执行后出现，其 SHA-256 即 nonce_hash"
     )
@@ -158,7 +157,7 @@ class InspectorBriefSerializer(serializers.ModelSerializer):
 
 
 class InspectionDrawBriefSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
 
     class Meta:
         model = InspectionDraw
@@ -173,8 +172,8 @@ class InspectionSerializer(serializers.ModelSerializer):
     draw = InspectionDrawBriefSerializer(read_only=True)
     organization = OrganizationBriefSerializer(read_only=True)
     inspectors = serializers.SerializerMethodField(help_text="检查人员，按分派顺序")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    status_display = ChoiceLabelField(source="status")
+    outcome_display = ChoiceLabelField(source="outcome")
 
     class Meta:
         model = Inspection
@@ -208,7 +207,7 @@ class AuditSerializer(serializers.ModelSerializer):
     """审计 (the report file as a download URL; files are uploaded in the admin only)."""
 
     organization = OrganizationBriefSerializer(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
     report_file = serializers.FileField(
         read_only=True, use_url=True, help_text="审计报告文件的下载地址；无文件则为 null"
     )

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from common.api.fields import ChoiceLabelField
 from common.api.viewsets import ScopedReadOnlyModelViewSet
 from common.excel import XLSX_CONTENT_TYPE
 from oversight.choices import ZombieCriterion, ZombieStage
@@ -61,7 +62,7 @@ class ZombieCaseSerializer(serializers.ModelSerializer):
     supervising_unit = _UnitBriefSerializer(
         source="organization.supervising_unit", read_only=True, allow_null=True
     )
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    stage_display = ChoiceLabelField(source="stage")
     criteria = serializers.SerializerMethodField()
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.fields import ChoiceLabelField
 from registry.models import IndustryCategory, Organization, SupervisingUnit
 
 
@@ -28,8 +29,8 @@ class CurrentRatingSerializer(serializers.Serializer):
 class OrganizationSerializer(serializers.ModelSerializer):
     """社会组织. Reads annotations of `registry.api.views.organization_api_queryset`."""
 
-    org_type_display = serializers.CharField(source="get_org_type_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    org_type_display = ChoiceLabelField(source="org_type")
+    status_display = ChoiceLabelField(source="status")
     industry_category = IndustryCategoryBriefSerializer(read_only=True)
     supervising_unit = SupervisingUnitBriefSerializer(read_only=True, allow_null=True)
     current_rating = serializers.SerializerMethodField(help_text="当前有效的等级评估；无则为 null")
@@ -70,7 +71,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class SupervisingUnitSerializer(serializers.ModelSerializer):
     """业务主管单位."""
 
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
 
     class Meta:
         model = SupervisingUnit
