@@ -118,14 +118,20 @@ def xlsx_write(
     Uses openpyxl's write-only mode, so memory stays flat whatever the number of rows; the
     header row is bold and frozen. `widths` (in characters) default to the header's width.
     """
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title)
+    (written,) = xlsx_write_sheets(
+        fileobj,
+        sheets=[{"title": sheet_title, "headers": headers, "rows": rows, "widths": widths}],
+    )
+    return written
+
+
+def _write_sheet(wb: Workbook, *, title: str, headers, rows, widths=None) -> int:
+    ws = wb.create_sheet(title=title)
     for index, header in enumerate(headers, start=1):
         hint = widths[index - 1] if widths and index - 1 < len(widths) else None
         width = max(hint or 0, display_width(header) + 4, 8)
         ws.column_dimensions[get_column_letter(index)].width = min(width, 80)
     ws.freeze_panes = "A2"
-
     header_cells = []
     for header in headers:
         cell = WriteOnlyCell(ws, value=header)
@@ -133,13 +139,11 @@ def xlsx_write(
         cell.alignment = Alignment(vertical="center")
         header_cells.append(cell)
     ws.append(header_cells)
-
-    written = 0
+    count = 0
     for row in rows:
         ws.append([_safe_value(ws, value) for value in row])
-        written += 1
-    wb.save(fileobj)
-    return written
+        count += 1
+    return count
 
 
 def xlsx_write_sheets(fileobj: IO[bytes], *, sheets: Sequence[Mapping[str, Any]]) -> list[int]:
@@ -147,26 +151,16 @@ def xlsx_write_sheets(fileobj: IO[bytes], *, sheets: Sequence[Mapping[str, Any]]
     mappings with `title`, `headers`, `rows` and optional `widths`. Returns the rows written
     per sheet. A sheet with no rows still gets its header row (an empty list is an answer)."""
     wb = Workbook(write_only=True)
-    written = []
-    for spec in sheets:
-        ws = wb.create_sheet(title=spec["title"])
-        headers, widths = spec["headers"], spec.get("widths")
-        for index, header in enumerate(headers, start=1):
-            hint = widths[index - 1] if widths and index - 1 < len(widths) else None
-            width = max(hint or 0, display_width(header) + 4, 8)
-            ws.column_dimensions[get_column_letter(index)].width = min(width, 80)
-        ws.freeze_panes = "A2"
-        header_cells = []
-        for header in headers:
-            cell = WriteOnlyCell(ws, value=header)
-            cell.font = Font(bold=True)
-            header_cells.append(cell)
-        ws.append(header_cells)
-        count = 0
-        for row in spec["rows"]:
-            ws.append([_safe_value(ws, value) for value in row])
-            count += 1
-        written.append(count)
+    written = [
+        _write_sheet(
+            wb,
+            title=spec["title"],
+            headers=spec["headers"],
+            rows=spec["rows"],
+            widths=spec.get("widths"),
+        )
+        for spec in sheets
+    ]
     wb.save(fileobj)
     return written
 

@@ -16,7 +16,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_actions import ACTION_TEMPLATE, run_on_selection
 from common.admin_excel import ExcelImportExportMixin
 
 from . import services
@@ -60,7 +60,6 @@ from .models import (
 from .selectors import inspections_overdue_rectification
 from .tasks import inspection_draw_create_task, inspection_draw_execute_task
 
-ACTION_TEMPLATE = "admin/oversight/action_form.html"
 # The frozen inputs of a draw: megabytes for a city-wide population, never shown in lists.
 DRAW_BULK_FIELDS = ("population_text", "strata_text", "roster_text", "conflicts_text", "nonce")
 
@@ -70,59 +69,6 @@ class RecordAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-def run_on_selection(
-    modeladmin: admin.ModelAdmin,
-    request,
-    queryset: QuerySet,
-    *,
-    label: str,
-    form_class: type,
-    apply: Callable[[Any, dict], None],
-    describe: Callable[[Any], str] = str,
-    intro: str = "",
-):
-    """An action with an intermediate page: ask `form_class`, then `apply` it to every selected
-    object in one transaction, all or nothing, naming each object that cannot take it."""
-    form = form_class(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        failures: list[str] = []
-        objects = list(queryset)
-        try:
-            with transaction.atomic():
-                for obj in objects:
-                    try:
-                        apply(obj, form.cleaned_data)
-                    except ValidationError as exc:
-                        failures.append(f"{describe(obj)}：{'；'.join(exc.messages)}")
-                if failures:
-                    raise ValidationError(failures)
-        except ValidationError:
-            modeladmin.message_user(
-                request,
-                f"{label}未执行，以下 {len(failures)} 条记录不符合条件，全部未作变更："
-                + " ".join(failures),
-                messages.ERROR,
-            )
-            return None
-        modeladmin.message_user(request, f"已对 {len(objects)} 条记录{label}。", messages.SUCCESS)
-        return None
-    count = queryset.count()
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": f"{label}：确认",
-        "label": label,
-        "intro": intro,
-        "form": form,
-        "items": [describe(obj) for obj in queryset[:200]],
-        "count": count,
-        "action": request.POST.get("action"),
-        "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-        "select_across": request.POST.get("select_across", "0"),
-        "opts": modeladmin.model._meta,
-    }
-    return TemplateResponse(request, ACTION_TEMPLATE, context)
 
 
 def _actor(request) -> Any:

@@ -11,13 +11,13 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from common.admin_actions import run_on_selection
 from registry.models import Organization
 
 from . import credit_services
@@ -25,7 +25,6 @@ from .choices import CreditGround, CreditList, DecisionAction
 from .credit_selectors import active_listings
 from .models import CreditListing, CreditProposal, CreditRemoval, Penalty, SpecialLetter
 
-ACTION_TEMPLATE = "admin/oversight/action_form.html"
 DRY_RUN_SHOWN = 500
 
 
@@ -139,37 +138,6 @@ class GroundFilter(admin.SimpleListFilter):
         return queryset.filter(ground=self.value()) if self.value() else queryset
 
 
-def _with_form(modeladmin, request, queryset, *, label, form_class, apply, intro=""):
-    """An action with an intermediate page; `apply(proposals, cleaned_data)` runs once on the
-    whole selection, all or nothing (the services are atomic)."""
-    form = form_class(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        proposals = list(queryset.select_related("organization"))
-        try:
-            apply(proposals, form.cleaned_data)
-        except ValidationError as exc:
-            modeladmin.message_user(
-                request, f"{label}未执行，全部未作变更：" + "；".join(exc.messages), messages.ERROR
-            )
-            return None
-        modeladmin.message_user(request, f"已{label} {len(proposals)} 项。", messages.SUCCESS)
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": f"{label}：确认",
-        "label": label,
-        "intro": intro,
-        "form": form,
-        "items": [_describe(p) for p in queryset.select_related("organization")[:200]],
-        "count": queryset.count(),
-        "action": request.POST.get("action"),
-        "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-        "select_across": request.POST.get("select_across", "0"),
-        "opts": modeladmin.model._meta,
-    }
-    return TemplateResponse(request, ACTION_TEMPLATE, context)
-
-
 def _describe(p: CreditProposal) -> str:
     return f"{p.organization.name}：{p.get_action_display()}{p.get_list_type_display()}——{p.explanation}"
 
@@ -218,12 +186,14 @@ class CreditProposalAdmin(admin.ModelAdmin):
 
     @admin.action(description="批准所选事项（双人审核，每个组织一个文号）", permissions=["change"])
     def approve(self, request, queryset: QuerySet[CreditProposal]):
-        return _with_form(
+        return run_on_selection(
             self,
             request,
-            queryset,
+            queryset.select_related("organization"),
             label="批准",
             form_class=ApproveForm,
+            describe=_describe,
+            whole_selection=True,  # one bulk approval: one decision number per organization
             intro="批准后生成列入或移出决定，不可修改或删除。提议人不能批准自己提议的事项。",
             apply=lambda proposals, data: credit_services.credit_proposals_approve_bulk(
                 proposals=proposals, actor=request.user, decided_on=data["decided_on"]
@@ -232,16 +202,17 @@ class CreditProposalAdmin(admin.ModelAdmin):
 
     @admin.action(description="驳回所选事项", permissions=["change"])
     def reject(self, request, queryset: QuerySet[CreditProposal]):
-        def apply(proposals, data):
-            from django.db import transaction
-
-            with transaction.atomic():
-                for p in proposals:
-                    credit_services.credit_proposal_reject(
-                        proposal=p, actor=request.user, reason=data["reason"]
-                    )
-
-        return _with_form(self, request, queryset, label="驳回", form_class=RejectForm, apply=apply)
+        return run_on_selection(
+            self,
+            request,
+            queryset.select_related("organization"),
+            label="驳回",
+            form_class=RejectForm,
+            describe=_describe,
+            apply=lambda proposal, data: credit_services.credit_proposal_reject(
+                proposal=proposal, actor=request.user, reason=data["reason"]
+            ),
+        )
 
     def get_urls(self):
         return [

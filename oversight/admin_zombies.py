@@ -10,9 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -20,6 +18,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin_actions import run_on_selection
 
 from .choices import ZOMBIE_OPEN_STAGES, ZombieCriterion, ZombieStage
 from .models import ZombieCase, ZombieFlag
@@ -30,7 +30,6 @@ from .zombies import (
     zombie_progress_by_unit,
 )
 
-FORM_TEMPLATE = "admin/oversight/zombiecase/action_form.html"
 CRITERION_LABELS = dict(ZombieCriterion.choices)
 
 
@@ -54,47 +53,6 @@ class _DatedForm(forms.Form):
 class _ConfirmForm(forms.Form):
     identified_on = forms.DateField(label="认定日期", initial=timezone.localdate)
     responsible_person = forms.CharField(label="责任人", required=False, max_length=50)
-
-
-def _with_form(modeladmin, request, queryset, *, label: str, form_class, apply, intro: str = ""):
-    """An action with an intermediate page: ask the form, then apply it to each selected row
-    in one transaction, all or nothing, naming each row that cannot take it."""
-    form = form_class(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        objects, failures = list(queryset), []
-        try:
-            with transaction.atomic():
-                for obj in objects:
-                    try:
-                        apply(obj, form.cleaned_data)
-                    except ValidationError as exc:
-                        failures.append(f"{obj}：{'；'.join(exc.messages)}")
-                if failures:
-                    raise ValidationError(failures)
-        except ValidationError:
-            modeladmin.message_user(
-                request,
-                f"{label}未执行，以下 {len(failures)} 条不符合条件，全部未作变更："
-                + " ".join(failures),
-                messages.ERROR,
-            )
-            return None
-        modeladmin.message_user(request, f"已对 {len(objects)} 条记录{label}。", messages.SUCCESS)
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": f"{label}：确认",
-        "label": label,
-        "intro": intro,
-        "form": form,
-        "items": [str(obj) for obj in queryset[:200]],
-        "count": queryset.count(),
-        "action": request.POST.get("action"),
-        "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-        "select_across": request.POST.get("select_across", "0"),
-        "opts": modeladmin.model._meta,
-    }
-    return TemplateResponse(request, FORM_TEMPLATE, context)
 
 
 # ------------------------------------------------------------------ flags
@@ -149,7 +107,7 @@ class ZombieFlagAdmin(admin.ModelAdmin):
                 responsible_person=data["responsible_person"],
             )
 
-        return _with_form(
+        return run_on_selection(
             self,
             request,
             queryset.select_related("organization"),
@@ -179,7 +137,7 @@ def _stage_action(to: ZombieStage, label: str):
             ZombieStage.REVOKED: "登记状态同时变为“撤销登记”。",
             ZombieStage.RESTORED: "注销办理中的组织同时恢复为“正常”。",
         }.get(to, "")
-        return _with_form(
+        return run_on_selection(
             modeladmin,
             request,
             queryset.select_related("organization"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from common.excel import xlsx_write
+from common.pgcopy import copy_text_value
 from registry.models import Organization
 from registry.selectors import organizations_registered_on
 
@@ -416,23 +417,6 @@ def _write_inspections(*, draw: InspectionDraw, result: draw_algorithm.DrawResul
 _DRAW_CHANGE_REASON = "双随机抽取"
 
 
-def _copy_value(value: Any) -> str:
-    """One value in PostgreSQL COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
-
-
 def _copy_defaults(model, known: set[str]) -> tuple[list[str], str]:
     """The columns of `model` that a COPY does not set itself, with their defaults as one
     tab-prefixed text, so that a field added later with a default needs no change here."""
@@ -443,7 +427,7 @@ def _copy_defaults(model, known: set[str]) -> tuple[list[str], str]:
         if f.primary_key or f.attname in known:
             continue
         columns.append(f.column)
-        text.append("\t" + _copy_value(f.get_db_prep_save(f.get_default(), connection)))
+        text.append("\t" + copy_text_value(f.get_db_prep_save(f.get_default(), connection)))
     return columns, "".join(text)
 
 
@@ -479,7 +463,7 @@ def _copy_inspections(
         for pk, position, uscc in zip(ids, range(1, k + 1), result.selected, strict=True):
             write(
                 f"{pk}{prefix}{org_ids[uscc]}\t{position}\t"
-                f"{_copy_value(result.stratum_of.get(uscc, ''))}{extra_text}\n"
+                f"{copy_text_value(result.stratum_of.get(uscc, ''))}{extra_text}\n"
             )
         rows.seek(0)
         columns = ["id", "draw_id", "organization_id", "position", "stratum", *extra_columns]

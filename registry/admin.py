@@ -6,11 +6,9 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_actions import run_on_selection
 from common.admin_excel import ExcelImportExportMixin
 from common.admin_filters import filterset_list_filter
 
@@ -189,52 +187,23 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
 
     def transition_selected(self, request, queryset, *, to: str, label: str):
         """Apply one lifecycle transition to the selection, all or nothing, after asking the date."""
-        if "apply" in request.POST:
-            form = TransitionForm(request.POST)
-            if form.is_valid():
-                failures: list[str] = []
-                try:
-                    with transaction.atomic():
-                        for org in queryset.select_for_update():
-                            try:
-                                organization_transition(
-                                    organization=org,
-                                    to=to,
-                                    on=form.cleaned_data["on"],
-                                    actor=request.user,
-                                    reason=form.cleaned_data["reason"] or label,
-                                )
-                            except ValidationError as exc:
-                                failures.append(f"{org.name}：{'；'.join(exc.messages)}")
-                        if failures:
-                            raise ValidationError(failures)
-                except ValidationError:
-                    self.message_user(
-                        request,
-                        f"{label}未执行，以下组织不符合条件，全部未作变更：" + " ".join(failures),
-                        messages.ERROR,
-                    )
-                    return None
-                self.message_user(
-                    request, f"已对 {queryset.count()} 个组织{label}。", messages.SUCCESS
-                )
-                return None
-        else:
-            form = TransitionForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{label}：确认",
-            "label": label,
-            "form": form,
-            "queryset": queryset[:200],
-            "count": queryset.count(),
-            "action": request.POST.get("action"),
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "opts": self.model._meta,
-            "to_label": LifecycleStatus(to).label,
-        }
-        return TemplateResponse(request, "admin/registry/organization/transition.html", context)
+        return run_on_selection(
+            self,
+            request,
+            queryset,
+            label=label,
+            form_class=TransitionForm,
+            describe=lambda org: f"{org.name}（{org.uscc}，{org.get_status_display()}）",
+            intro=f"将所选组织的登记状态变更为“{LifecycleStatus(to).label}”；"
+            "任何一个组织不符合条件时，全部不作变更。",
+            apply=lambda org, data: organization_transition(
+                organization=org,
+                to=to,
+                on=data["on"],
+                actor=request.user,
+                reason=data["reason"] or label,
+            ),
+        )
 
 
 @admin.register(Rating)

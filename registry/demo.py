@@ -31,6 +31,8 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.pgcopy import copy_text_value
+
 from .choices import (
     LIFECYCLE_TRANSITIONS,
     REGISTERED_STATUSES,
@@ -1123,25 +1125,6 @@ SYNTHETIC_COLUMNS = (
 )
 
 
-def _copy_text(value) -> str:
-    """One value in PostgreSQL COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
-
-
 def _other_columns(model, known: set[str]) -> list[tuple[str, object]]:
     """Columns a COPY must fill that the generator does not know (created_at, fields added
     later) with their model default, so a new field with a default does not break the seed."""
@@ -1198,7 +1181,7 @@ def _synthetic_copy(rows: _SyntheticRows, start: int, stop: int, log) -> None:
     now = timezone.now()
     extra = _other_columns(Organization, set(SYNTHETIC_COLUMNS))
     columns = ["id", *SYNTHETIC_COLUMNS, *(c for c, _ in extra)]
-    extra_text = "".join("\t" + _copy_text(v) for _, v in extra)
+    extra_text = "".join("\t" + copy_text_value(v) for _, v in extra)
 
     tracked = {f.column for f in historical.tracked_fields}
     hist_columns, hist_select, hist_params = [], [], []
@@ -1249,7 +1232,7 @@ def _synthetic_copy(rows: _SyntheticRows, start: int, stop: int, log) -> None:
                 write(str(next_id))
                 for value in row:
                     write("\t")
-                    write(_copy_text(value))
+                    write(copy_text_value(value))
                 write(extra_text)
                 write("\n")
                 next_id += 1
