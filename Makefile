@@ -26,8 +26,8 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(PY) manage.py check
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q
 
