@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.actors import saved_user
 from common.admin_actions import ACTION_TEMPLATE, run_on_selection
 from common.admin_excel import ExcelImportExportMixin
 
@@ -57,7 +59,7 @@ from .models import (
     Interview,
     JointInspection,
 )
-from .selectors import inspections_overdue_rectification
+from .selectors import inspection_publication_due, inspections_overdue_rectification
 from .tasks import inspection_draw_create_task, inspection_draw_execute_task
 
 # The frozen inputs of a draw: megabytes for a city-wide population, never shown in lists.
@@ -69,10 +71,6 @@ class RecordAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-def _actor(request) -> Any:
-    return request.user if getattr(request.user, "pk", None) else None
 
 
 # ---------------------------------------------------------------------------- annual reports
@@ -127,7 +125,7 @@ def _review_action(result: str, label: str):
                 result=result,
                 remarks=data["remarks"],
                 reviewed_on=data["reviewed_on"],
-                actor=_actor(request),
+                actor=saved_user(request.user),
             ),
             describe=lambda r: f"{r.organization.name} {r.year}年度（{r.get_status_display()}）",
             intro="只能审查待登记管理机关审查的报告；年检模式须给出结论，年报模式不出具结论"
@@ -570,6 +568,7 @@ class InspectionAdmin(RecordAdminMixin, SimpleHistoryAdmin):
         "outcome",
         "rectification_deadline",
         "rectification_verified_on",
+        "publication_due",
         "published_on",
     ]
     list_filter = ["status", "outcome", OverdueRectificationFilter, DrawFilter]
@@ -578,6 +577,18 @@ class InspectionAdmin(RecordAdminMixin, SimpleHistoryAdmin):
     list_per_page = 100
     show_full_result_count = False
     inlines = [InspectionAssignmentInline]
+
+    @admin.display(description="公示期限")
+    def publication_due(self, obj: Inspection) -> str:
+        # R-INS-09, D4: results are public within N working days of the check finishing.
+        due = inspection_publication_due(
+            obj, working_days=settings.INSPECTION_PUBLICATION_WORKING_DAYS
+        )
+        if due is None:
+            return "—"
+        late = obj.published_on is None and due < timezone.localdate()
+        return f"{due}（已逾期）" if late else str(due)
+
     fields = [
         "draw",
         "organization",
@@ -598,7 +609,10 @@ class InspectionAdmin(RecordAdminMixin, SimpleHistoryAdmin):
             "开始检查",
             DateForm,
             lambda request, i, data: services.inspection_transition(
-                inspection=i, to=InspectionStatus.IN_PROGRESS, on=data["on"], actor=_actor(request)
+                inspection=i,
+                to=InspectionStatus.IN_PROGRESS,
+                on=data["on"],
+                actor=saved_user(request.user),
             ),
             "所选检查由“待检查”变为“检查中”，日期记为开始日期。",
         ),
@@ -610,7 +624,7 @@ class InspectionAdmin(RecordAdminMixin, SimpleHistoryAdmin):
                 inspection=i,
                 to=InspectionStatus.COMPLETED,
                 on=data["on"],
-                actor=_actor(request),
+                actor=saved_user(request.user),
                 findings=data["findings"] or None,
                 outcome=data["outcome"],
                 rectification_deadline=data["rectification_deadline"],
@@ -629,7 +643,7 @@ class InspectionAdmin(RecordAdminMixin, SimpleHistoryAdmin):
             "核实整改",
             DateForm,
             lambda request, i, data: services.inspection_verify_rectification(
-                inspection=i, on=data["on"], actor=_actor(request)
+                inspection=i, on=data["on"], actor=saved_user(request.user)
             ),
             "记录登记管理机关核实整改到位的日期（仅限责令整改的检查）。",
         ),

@@ -6,7 +6,6 @@ button that issues this month's circulars. Every write goes through oversight.zo
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.actors import saved_user
 from common.admin_actions import run_on_selection
 
 from .choices import ZOMBIE_OPEN_STAGES, ZombieCriterion, ZombieStage
@@ -31,10 +31,6 @@ from .zombies import (
 )
 
 CRITERION_LABELS = dict(ZombieCriterion.choices)
-
-
-def _actor(request) -> Any:
-    return request.user if getattr(request.user, "pk", None) else None
 
 
 def _criteria_html(codes: list[str]) -> str:
@@ -102,7 +98,7 @@ class ZombieFlagAdmin(admin.ModelAdmin):
         def apply(flag: ZombieFlag, data: dict) -> None:
             zombie_case_open(
                 flag=flag,
-                actor=_actor(request),
+                actor=saved_user(request.user),
                 identified_on=data["identified_on"],
                 responsible_person=data["responsible_person"],
             )
@@ -128,7 +124,7 @@ def _stage_action(to: ZombieStage, label: str):
     def action(modeladmin, request, queryset):
         def apply(case: ZombieCase, data: dict) -> None:
             zombie_case_transition(
-                case=case, to=to, on=data["on"], actor=_actor(request), notes=data["notes"]
+                case=case, to=to, on=data["on"], actor=saved_user(request.user), notes=data["notes"]
             )
 
         intro = {
@@ -242,7 +238,7 @@ class ZombieCaseAdmin(SimpleHistoryAdmin):
             return HttpResponseRedirect(reverse("admin:oversight_zombiecase_changelist"))
         if not request.user.has_perm("oversight.add_circular"):
             raise PermissionDenied
-        issued = zombie_circulars_issue(as_of=timezone.localdate(), actor=_actor(request))
+        issued = zombie_circulars_issue(as_of=timezone.localdate(), actor=saved_user(request.user))
         self.message_user(
             request,
             f"本月通报共 {len(issued)} 份（每个业务主管单位一份，已生成的不重复生成）。",

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from registry.choices import LifecycleStatus
 from registry.models import Organization
@@ -51,7 +51,7 @@ from .models import (
     Penalty,
     SpecialLetter,
 )
-from .selectors import inspections_overdue_rectification, organizations_owing_report
+from .selectors import inspections_overdue_rectification, organizations_missing_report
 
 # R-CRD-05(4): a fine of ¥50,000 or more is serious; below it, R-CRD-02(5). Confirmed in the
 # regulation itself [S7], so a constant, not a setting.
@@ -201,28 +201,14 @@ def rule_missing_report(
     ]
     out: list[Candidate] = []
     for cycle in cycles:
-        # organizations_missing_report as one hash left join instead of an anti-join plus a
-        # lookup of the late or unsealed report per candidate (a report is unique per
-        # organization and year): owing, and no report, or unsealed, or filed after the
-        # deadline. Same set; tests pin the three cases.
         rows = (
-            _restrict(_registered(organizations_owing_report(cycle=cycle), as_of), org_ids, "pk")
-            .annotate(
-                report=FilteredRelation(
-                    "annual_reports",
-                    # A report filed after `as_of` is not in yet on that day.
-                    condition=Q(
-                        annual_reports__year=cycle.year, annual_reports__submitted_on__lte=as_of
-                    ),
-                )
-            )
-            .filter(
-                Q(report__id__isnull=True)
-                | Q(report__is_sealed=False)
-                | Q(report__submitted_on__gt=cycle.bureau_deadline)
+            _restrict(
+                _registered(organizations_missing_report(cycle=cycle, as_of=as_of), as_of),
+                org_ids,
+                "pk",
             )
             .order_by()
-            .values_list("pk", "report__submitted_on", "report__is_sealed")
+            .values_list("pk", "report_submitted_on", "report_is_sealed")
         )
         deadline = cycle.bureau_deadline
         base = f"未在{deadline}前报送{cycle.year}年度工作报告"

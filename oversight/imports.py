@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from common.actors import saved_user
 from common.excel import (
     CellError,
     RowError,
@@ -94,7 +95,7 @@ def annual_reports_import(
             result, reports = _plan(sheet)
             if result.errors:
                 return result
-            user = actor if getattr(actor, "pk", None) else None
+            user = saved_user(actor)
             bulk_create_with_history(
                 reports,
                 AnnualReport,

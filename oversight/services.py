@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from common.actors import saved_user
 from common.excel import xlsx_write
 from common.pgcopy import copy_text_value
 from registry.models import Organization
@@ -111,7 +112,7 @@ def annual_report_record_opinion(
     report.supervisor_opinion = opinion
     report.supervisor_remarks = remarks
     report.supervisor_opinion_on = timezone.now()
-    report.supervisor_opinion_by = actor if getattr(actor, "pk", None) else None
+    report.supervisor_opinion_by = saved_user(actor)
     report.status = AnnualReportStatus.AWAITING_REVIEW
     report.save()
     return report
@@ -142,7 +143,7 @@ def annual_report_review(
     report.result = result
     report.remarks = remarks
     report.reviewed_on = reviewed_on or timezone.localdate()
-    report.reviewed_by = actor if getattr(actor, "pk", None) else None
+    report.reviewed_by = saved_user(actor)
     report.status = AnnualReportStatus.REVIEWED
     report.full_clean()
     report.save()
@@ -308,7 +309,7 @@ def inspection_draw_create(
         nonce=nonce,
         nonce_hash=commitment.nonce_sha256,
         public_value_source=public_value_source,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=saved_user(actor),
     )
     try:
         with transaction.atomic():
@@ -351,7 +352,7 @@ def inspection_draw_execute(
         draw.public_value = public_value
         draw.seed = result.seed.hex()
         draw.executed_at = timezone.now()
-        draw.executed_by = actor if getattr(actor, "pk", None) else None
+        draw.executed_by = saved_user(actor)
         draw.save(update_fields=["status", "public_value", "seed", "executed_at", "executed_by"])
     return draw, True
 
@@ -618,7 +619,7 @@ def inspection_transition(
     if findings is not None:
         inspection.findings = findings
     inspection.status = to
-    if actor is not None and getattr(actor, "pk", None):
+    if saved_user(actor) is not None:
         inspection._history_user = actor
     inspection.save()
     return inspection

@@ -53,6 +53,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from common.actors import saved_user
 from common.excel import xlsx_write_sheets
 from registry.choices import LifecycleStatus, OrganizationType
 from registry.models import Organization, SupervisingUnit
@@ -465,10 +466,6 @@ def zombie_detect(*, as_of: datetime.date, dry_run: bool = False) -> DetectionRe
 # ------------------------------------------------------------------ cleanup cases (R-ZMB-02)
 
 
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
 def _registry_error(exc: ValidationError, key: str = "stage") -> ValidationError:
     # The register refuses in its own words (e.g. D11's liquidation audit); the case form
     # shows them on its own field.
@@ -522,9 +519,9 @@ def zombie_case_open(
         criteria=criteria,
         identified_on=identified_on,
         responsible_person=responsible_person,
-        confirmed_by=_actor(actor),
+        confirmed_by=saved_user(actor),
     )
-    if _actor(actor):
+    if saved_user(actor):
         case._history_user = actor
     try:
         with transaction.atomic():
@@ -597,7 +594,7 @@ def zombie_case_transition(
     line = f"{on} {to.label}" + (f"：{notes.strip()}" if notes.strip() else "")
     case.notes = f"{case.notes}\n{line}".strip()
     case.stage = to
-    if _actor(actor):
+    if saved_user(actor):
         case._history_user = actor
     case.save()
     return case
@@ -785,7 +782,7 @@ def _circular_write(
         ContentFile(buffer.getvalue()),
         save=False,
     )
-    if _actor(actor):
+    if saved_user(actor):
         circular._history_user = actor
     circular.save()
     return circular

@@ -18,7 +18,7 @@ from .filters import EXTENSION_FILTERS, OrganizationFilterSet
 from .forms import OrganizationAdminForm, TransitionForm
 from .imports import organizations_import
 from .models import IndustryCategory, Organization, Rating, SupervisingUnit
-from .services import organization_transition
+from .services import REGISTRATION_FIELDS, organization_transition
 
 
 @admin.register(IndustryCategory)
@@ -110,23 +110,7 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
     fieldsets = [
         (
             "登记信息",
-            {
-                "fields": [
-                    "uscc",
-                    "name",
-                    "org_type",
-                    "is_industry_association",
-                    "industry_category",
-                    "supervising_unit",
-                    "legal_representative",
-                    "domicile",
-                    "phone",
-                    "business_scope",
-                    "registered_capital",
-                    "registration_certificate_no",
-                    "established_on",
-                ]
-            },
+            {"fields": ["uscc", *REGISTRATION_FIELDS]},
         ),
         (
             "登记状态",

@@ -1280,7 +1280,7 @@ def _demo_register_step(ctx: SeedContext) -> str:
     done = "新建" if result.created == result.planned else "补齐缺少的"
     return (
         f"演示登记簿：{done} {result.created} 个组织、{result.ratings_created} 条等级评估；"
-        f"演示登记簿在册 {result.registered} 个（{DEMO_AS_OF} 及今日）。"
+        f"演示登记簿在册 {result.registered} 个（{DEMO_AS_OF}）。"
     )
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.actors import saved_user
 from common.excel import (
     CellError,
     RowError,
@@ -155,7 +156,7 @@ def organizations_import(
 
 
 def _write(plan: _Plan, *, actor: Any) -> None:
-    user = actor if getattr(actor, "pk", None) else None
+    user = saved_user(actor)
     now = timezone.now()
     if plan.creates:
         bulk_create_with_history(

@@ -9,14 +9,6 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from .models import Organization, Rating
 
 
-def organization_list(*, registered_on: datetime.date | None = None) -> QuerySet[Organization]:
-    """Organizations with what a list shows, in one query (no N+1 on unit or category)."""
-    qs = Organization.objects.select_related("supervising_unit", "industry_category")
-    if registered_on is not None:
-        qs = qs.registered_on(registered_on)
-    return qs
-
-
 def organizations_registered_on(*, day: datetime.date) -> QuerySet[Organization]:
     """The register as it stood on `day` (DESIGN.md §3): established, not yet deregistered or revoked."""
     return Organization.objects.registered_on(day)

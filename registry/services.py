@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from common.actors import saved_user
+
 from .choices import LIFECYCLE_TRANSITIONS, LifecycleStatus
 from .models import Organization
 
@@ -40,14 +42,9 @@ def register_legal_representative_guard(
     return guard
 
 
-def organization_allowed_transitions(*, organization: Organization) -> dict[str, str]:
-    """The statuses the organization may move to now, with the label of each action."""
-    return LIFECYCLE_TRANSITIONS.get(organization.status, {})
-
-
 def _set_history_user(obj: Any, actor: Any) -> None:
     # simple-history reads `_history_user` when the change is made outside a request.
-    if actor is not None and getattr(actor, "pk", None):
+    if saved_user(actor) is not None:
         obj._history_user = actor
 
 

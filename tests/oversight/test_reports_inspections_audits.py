@@ -213,3 +213,15 @@ def test_legal_representative_change_needs_the_outgoing_persons_audit_d11():
     organization_change(organization=org, legal_representative="王五")
     org.refresh_from_db()
     assert org.legal_representative == "王五"
+
+
+def test_admin_shows_the_publication_deadline_and_when_it_passed(staff_client, inspection):
+    services.inspection_transition(inspection=inspection, to="in_progress", on=D(2022, 7, 1))
+    services.inspection_transition(
+        inspection=inspection, to="completed", outcome="compliant", on=D(2022, 7, 1)
+    )
+    page = staff_client.get("/admin/oversight/inspection/").content.decode()
+    assert "2022-07-29（已逾期）" in page  # 20 working days after a Friday (R-INS-09, D4)
+    services.inspection_publish(inspection=inspection, on=D(2022, 7, 20))
+    page = staff_client.get("/admin/oversight/inspection/").content.decode()
+    assert "2022-07-29" in page and "已逾期" not in page
