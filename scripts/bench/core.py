@@ -359,7 +359,7 @@ def bench_draw(args: argparse.Namespace, figures: dict) -> None:
 def _ensure_bench_inspectors(n: int) -> None:
     from simple_history.utils import bulk_create_with_history
 
-    from oversight.models import Inspector
+    from oversight.inspections.models import Inspector
 
     active = Inspector.objects.filter(is_active=True).count()
     if active >= n:
@@ -384,10 +384,14 @@ def _child_draw() -> None:
     from django.db import transaction
     from django.db.models import Max
 
-    from oversight import draw as draw_algorithm
-    from oversight import services
-    from oversight.choices import DrawKind
-    from oversight.models import InspectionAssignment, InspectionDraw
+    from oversight.inspections import draw as draw_algorithm
+    from oversight.inspections.choices import DrawKind
+    from oversight.inspections.draw_services import (
+        inspection_draw_create,
+        inspection_draw_execute,
+        inspection_draw_verify,
+    )
+    from oversight.inspections.models import InspectionAssignment, InspectionDraw
 
     kind, year = DrawKind.SPECIAL_INSPECTION, DRAW_YEAR
     last = InspectionDraw.objects.filter(kind=kind, year=year).aggregate(r=Max("round"))["r"]
@@ -405,7 +409,7 @@ def _child_draw() -> None:
 
     with transaction.atomic():
         began = time.perf_counter()
-        draw, _ = services.inspection_draw_create(
+        draw, _ = inspection_draw_create(
             kind=kind,
             year=year,
             round=(last or 0) + 1,  # a fresh round: never the draw of an earlier run
@@ -416,14 +420,14 @@ def _child_draw() -> None:
         _, peak_create = _memory_kb()
         draw_algorithm.execute = timed_execute
         began = time.perf_counter()
-        draw, _ = services.inspection_draw_execute(draw_id=draw.pk)
+        draw, _ = inspection_draw_execute(draw_id=draw.pk)
         timings["execute"] = time.perf_counter() - began
         draw_algorithm.execute = original_execute
         _, peak_execute = _memory_kb()
         inspections = draw.inspections.count()
         assignments = InspectionAssignment.objects.filter(inspection__draw=draw).count()
         began = time.perf_counter()
-        problems = services.inspection_draw_verify(draw=draw)
+        problems = inspection_draw_verify(draw=draw)
         timings["verify"] = time.perf_counter() - began
         _, peak_verify = _memory_kb()
         transaction.set_rollback(True)
@@ -458,7 +462,7 @@ def bench_zombies(args: argparse.Namespace, figures: dict) -> None:
 
     from django.db import connection, transaction
 
-    from oversight.zombies import zombie_detect
+    from oversight.zombies.detection import zombie_detect
 
     _ensure_bench_annual_reports(ZOMBIE_REPORT_YEARS)
     as_of = datetime.date.fromisoformat(ZOMBIE_AS_OF)
@@ -556,7 +560,7 @@ def bench_credit(args: argparse.Namespace, figures: dict) -> None:
 
     from django.db import connection, transaction
 
-    from oversight.credit_services import credit_rules_run
+    from oversight.credit.runs import credit_rules_run
 
     _ensure_bench_annual_reports(ZOMBIE_REPORT_YEARS)
     _ensure_bench_credit_records(ZOMBIE_REPORT_YEARS)
@@ -600,7 +604,7 @@ def _ensure_bench_credit_records(years: range) -> None:
     only when missing."""
     from django.db import connection
 
-    from oversight.models import AnnualReportCycle
+    from oversight.annual_reports.models import AnnualReportCycle
 
     for year in years:
         AnnualReportCycle.objects.get_or_create(
