@@ -36,7 +36,7 @@ lint: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/bench.py
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m scripts.bench
 
 worker: install
 	$(VENV)/bin/celery -A config worker -l info

@@ -13,7 +13,7 @@ admin.site.index_title = "登记管理"
 # tests/common/test_api_sweep.py, which fails for a route without generic scope tests.
 api_v1_urlpatterns = [
     path("", include("registry.api.urls")),
-    path("", include("oversight.api.urls")),
+    path("", include("oversight.urls")),
 ]
 
 urlpatterns = [

@@ -7,12 +7,11 @@ class OversightConfig(AppConfig):
 
     def ready(self) -> None:
         # D11: registry's lifecycle and 变更登记 refuse what oversight's audits do not allow.
+        from oversight.inspections.services import departure_audit_guard, liquidation_audit_guard
         from registry.services import (
             register_legal_representative_guard,
             register_transition_guard,
         )
-
-        from .services import departure_audit_guard, liquidation_audit_guard
 
         register_transition_guard(liquidation_audit_guard)
         register_legal_representative_guard(departure_audit_guard)
@@ -21,10 +20,9 @@ class OversightConfig(AppConfig):
         # admin, API and exports filter by it through the one FilterSet.
         import django_filters
 
+        from oversight.credit.choices import CreditStanding
+        from oversight.credit.selectors import organizations_by_credit_standing
         from registry.filters import organization_filter_extend
-
-        from .choices import CreditStanding
-        from .credit_selectors import organizations_by_credit_standing
 
         def filter_credit_standing(queryset, name, value):
             return organizations_by_credit_standing(value, qs=queryset) if value else queryset

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import public_credit, views
+from oversight.credit import views as credit_views
+from oversight.inspections import views
 
 app_name = "public"
 
@@ -11,5 +12,5 @@ urlpatterns = [
     path("inspections/verify_draw.py", views.verifier_download, name="draw-verifier"),
     path("inspections/<int:pk>/", views.draw_detail, name="draw-detail"),
     path("inspections/<int:pk>/<str:filename>", views.draw_file, name="draw-file"),
-    path("credit-lists/", public_credit.credit_lists, name="credit-lists"),
+    path("credit-lists/", credit_views.credit_lists, name="credit-lists"),
 ]

@@ -1,10 +1,17 @@
-"""Routes of supervision under /api/v1/ (mounted by config.urls)."""
+"""Routes of supervision under /api/v1/ (mounted by config.urls); each subject's viewsets
+live in its own `api.py`."""
 
 from rest_framework.routers import SimpleRouter
 
-from . import zombies
-from .credit import CreditListingViewSet
-from .views import AnnualReportViewSet, AuditViewSet, InspectionDrawViewSet, InspectionViewSet
+from oversight.annual_reports.api import AnnualReportViewSet
+from oversight.credit.api import CreditListingViewSet
+from oversight.inspections.api import (
+    AuditViewSet,
+    CircularViewSet,
+    InspectionDrawViewSet,
+    InspectionViewSet,
+)
+from oversight.zombies.api import ZombieCaseViewSet
 
 router = SimpleRouter()
 router.register("annual-reports", AnnualReportViewSet, basename="annual-report")
@@ -12,7 +19,7 @@ router.register("inspection-draws", InspectionDrawViewSet, basename="inspection-
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("audits", AuditViewSet, basename="audit")
 router.register("credit-listings", CreditListingViewSet, basename="credit-listing")
-router.register("zombie-cases", zombies.ZombieCaseViewSet, basename="zombie-case")
-router.register("circulars", zombies.CircularViewSet, basename="circular")
+router.register("zombie-cases", ZombieCaseViewSet, basename="zombie-case")
+router.register("circulars", CircularViewSet, basename="circular")
 
 urlpatterns = router.urls

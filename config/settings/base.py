@@ -181,9 +181,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field called `kind`; give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "SupervisingUnitKindEnum": "registry.choices.SupervisingUnitKind",
-        "DrawKindEnum": "oversight.choices.DrawKind",
-        "AuditKindEnum": "oversight.choices.AuditKind",
-        "SupervisorOpinionEnum": "oversight.choices.SupervisorOpinion",
+        "DrawKindEnum": "oversight.inspections.choices.DrawKind",
+        "AuditKindEnum": "oversight.inspections.choices.AuditKind",
+        "SupervisorOpinionEnum": "oversight.annual_reports.choices.SupervisorOpinion",
     },
 }
 

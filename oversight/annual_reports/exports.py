@@ -9,8 +9,7 @@ from typing import IO
 from django.db.models import QuerySet
 
 from common.excel import xlsx_write
-
-from .models import AnnualReport
+from oversight.annual_reports.models import AnnualReport
 
 
 @dataclass(frozen=True)

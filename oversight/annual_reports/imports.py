@@ -30,10 +30,8 @@ from common.excel import (
     parse_money_cell,
     xlsx_read,
 )
-from registry.models import Organization
-
-from .choices import AnnualReportStatus
-from .exports import (
+from oversight.annual_reports.choices import AnnualReportStatus
+from oversight.annual_reports.exports import (
     ANNUAL_REPORT_COLUMNS,
     ANNUAL_REPORT_HEADERS,
     SUBMITTED_ON,
@@ -41,8 +39,9 @@ from .exports import (
     YEAR,
     Column,
 )
-from .models import AnnualReport
-from .services import annual_report_initial_status
+from oversight.annual_reports.models import AnnualReport
+from oversight.annual_reports.services import annual_report_initial_status
+from registry.models import Organization
 
 CHANGE_REASON = "Excel导入"
 MAX_ROWS = 200_000

@@ -10,14 +10,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from common.scoping import ScopedQuerySet
-from registry.models import Organization
-
-from ..choices import (
+from oversight.annual_reports.choices import (
     AnnualReportStatus,
     ReviewModel,
     ReviewResult,
     SupervisorOpinion,
 )
+from registry.models import Organization
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 

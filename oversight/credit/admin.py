@@ -18,12 +18,22 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from common.admin_actions import run_on_selection
+from oversight.credit.choices import CreditGround, CreditList, DecisionAction
+from oversight.credit.models import (
+    CreditListing,
+    CreditProposal,
+    CreditRemoval,
+    Penalty,
+    SpecialLetter,
+)
+from oversight.credit.runs import credit_rules_run
+from oversight.credit.selectors import active_listings
+from oversight.credit.services import (
+    credit_proposal_propose,
+    credit_proposal_reject,
+    credit_proposals_approve_bulk,
+)
 from registry.models import Organization
-
-from . import credit_services
-from .choices import CreditGround, CreditList, DecisionAction
-from .credit_selectors import active_listings
-from .models import CreditListing, CreditProposal, CreditRemoval, Penalty, SpecialLetter
 
 DRY_RUN_SHOWN = 500
 
@@ -130,7 +140,7 @@ class GroundFilter(admin.SimpleListFilter):
     parameter_name = "ground"
 
     def lookups(self, request, model_admin):
-        from .choices import RemovalGround
+        from oversight.credit.choices import RemovalGround
 
         return [*CreditGround.choices, *RemovalGround.choices]
 
@@ -173,7 +183,7 @@ class CreditProposalAdmin(admin.ModelAdmin):
         done, failures = 0, []
         for p in queryset.select_related("organization"):
             try:
-                credit_services.credit_proposal_propose(proposal=p, actor=request.user)
+                credit_proposal_propose(proposal=p, actor=request.user)
                 done += 1
             except ValidationError as exc:
                 failures.append(f"{p.organization.name}：{'；'.join(exc.messages)}")
@@ -195,7 +205,7 @@ class CreditProposalAdmin(admin.ModelAdmin):
             describe=_describe,
             whole_selection=True,  # one bulk approval: one decision number per organization
             intro="批准后生成列入或移出决定，不可修改或删除。提议人不能批准自己提议的事项。",
-            apply=lambda proposals, data: credit_services.credit_proposals_approve_bulk(
+            apply=lambda proposals, data: credit_proposals_approve_bulk(
                 proposals=proposals, actor=request.user, decided_on=data["decided_on"]
             ),
         )
@@ -209,7 +219,7 @@ class CreditProposalAdmin(admin.ModelAdmin):
             label="驳回",
             form_class=RejectForm,
             describe=_describe,
-            apply=lambda proposal, data: credit_services.credit_proposal_reject(
+            apply=lambda proposal, data: credit_proposal_reject(
                 proposal=proposal, actor=request.user, reason=data["reason"]
             ),
         )
@@ -232,7 +242,7 @@ class CreditProposalAdmin(admin.ModelAdmin):
         result = rows = None
         if form.is_valid():
             as_of: datetime.date = form.cleaned_data["as_of"]
-            result = credit_services.credit_rules_run(as_of=as_of, dry_run=True)
+            result = credit_rules_run(as_of=as_of, dry_run=True)
             shown = result.candidates[:DRY_RUN_SHOWN]
             orgs = dict(
                 (pk, (name, uscc))

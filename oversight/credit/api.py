@@ -11,14 +11,12 @@ from rest_framework import serializers
 
 from common.api.fields import ChoiceLabelField
 from common.api.viewsets import ScopedReadOnlyModelViewSet
-from oversight.choices import RemovalGround
-from oversight.credit_selectors import listing_removal
-from oversight.filters import CreditListingFilterSet
-from oversight.models import CreditListing, CreditRemoval
-
-from .serializers import OrganizationBriefSerializer
-
-SCOPE_NOTE = "部门令牌只能看到本单位主管的社会组织的记录；其他单位的记录与不存在的一样返回 404。"
+from oversight.credit.choices import RemovalGround
+from oversight.credit.filters import CreditListingFilterSet
+from oversight.credit.models import CreditListing, CreditRemoval
+from oversight.credit.selectors import listing_removal
+from registry.api.serializers import OrganizationBriefSerializer
+from registry.api.views import RECORD_SCOPE_NOTE
 
 
 class CreditListingSerializer(serializers.ModelSerializer):
@@ -95,10 +93,10 @@ class CreditListingSerializer(serializers.ModelSerializer):
         description=(
             "分页列出活动异常名录和严重违法失信名单的列入决定，含移出信息（移出日期、依据、"
             "文号）；可按名录、依据、是否仍在名录中、决定日期、组织和主管单位筛选。"
-            f"{SCOPE_NOTE}"
+            f"{RECORD_SCOPE_NOTE}"
         ),
     ),
-    retrieve=extend_schema(summary="查询一条信用名录列入决定", description=SCOPE_NOTE),
+    retrieve=extend_schema(summary="查询一条信用名录列入决定", description=RECORD_SCOPE_NOTE),
 )
 @extend_schema(tags=["信用名录"])
 class CreditListingViewSet(ScopedReadOnlyModelViewSet):

@@ -46,38 +46,36 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from registry.choices import LifecycleStatus, OrganizationType
-from registry.demo import DEMO, SeedContext, demo_register_plan, register_seed_step
-from registry.models import Organization
-
-from .choices import (
+from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
+from oversight.annual_reports.selectors import organizations_owing_report
+from oversight.credit.choices import (
     CreditGround,
     CreditList,
     DecisionAction,
-    InspectionOutcome,
     PenaltyKind,
     ProposalStatus,
 )
-from .credit_services import (
+from oversight.credit.models import (
+    CreditListing,
+    CreditProposal,
+    CreditRemoval,
+    Penalty,
+    SpecialLetter,
+)
+from oversight.credit.runs import credit_rules_run
+from oversight.credit.services import (
     credit_listing_create,
     credit_proposal_propose,
     credit_proposal_reject,
     credit_proposals_approve_bulk,
-    credit_rules_run,
     rules_evaluate_for,
 )
-from .models import (
-    AnnualReport,
-    AnnualReportCycle,
-    CreditListing,
-    CreditProposal,
-    CreditRemoval,
-    Inspection,
-    Penalty,
-    SpecialLetter,
-    ZombieFlag,
-)
-from .selectors import organizations_owing_report
+from oversight.inspections.choices import InspectionOutcome
+from oversight.inspections.models import Inspection
+from oversight.zombies.models import ZombieFlag
+from registry.choices import LifecycleStatus, OrganizationType
+from registry.demo import DEMO, SeedContext, demo_register_plan, register_seed_step
+from registry.models import Organization
 
 CREDIT_SEED = 20210715
 TARGET = 223  # organizations listed (either list) by a decision of 2021 or later

@@ -15,9 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from common.scoping import ScopedQuerySet
-from registry.models import Organization
-
-from ..choices import (
+from oversight.credit.choices import (
     CreditGround,
     CreditList,
     DecisionAction,
@@ -25,6 +23,7 @@ from ..choices import (
     ProposalStatus,
     RemovalGround,
 )
+from registry.models import Organization
 
 
 class Penalty(models.Model):

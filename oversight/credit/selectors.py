@@ -13,11 +13,10 @@ import datetime
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from oversight.credit.choices import CreditList, CreditStanding
+from oversight.credit.models import CreditListing, CreditRemoval
+from oversight.credit.rules.base import active_listing_rows
 from registry.models import Organization
-
-from .choices import CreditList, CreditStanding
-from .credit_rules import active_listing_rows
-from .models import CreditListing, CreditRemoval
 
 
 def _today(on: datetime.date | None) -> datetime.date:

@@ -8,23 +8,18 @@ refuse UPDATE and DELETE, R-CRD-11, R-XC-03). Proposals are the only mutable rec
 from __future__ import annotations
 
 import datetime
-import re
-import string
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from registry.models import Organization
-
-from . import credit_rules as rules
-from .choices import (
+from oversight.credit import rules
+from oversight.credit.choices import (
     ABNORMAL_GROUNDS,
     SERIOUS_GROUNDS,
     CreditGround,
@@ -33,65 +28,12 @@ from .choices import (
     ProposalStatus,
     RemovalGround,
 )
-from .models import CreditListing, CreditProposal, CreditRemoval
+from oversight.credit.models import CreditListing, CreditProposal, CreditRemoval
+from oversight.credit.numbers import _nth, credit_decision_numbers_allocate
+from registry.models import Organization
 
 FOUR_EYES = "双人审核：提议人和批准人不能是同一人。"
 _BATCH = 5000
-# pg_advisory_xact_lock key of the decision-number counter ("credit" in ASCII).
-_NUMBER_LOCK = 0x637265646974
-_CN_ORDINALS = "一二三四五六七八九十"
-
-
-# ------------------------------------------------------------------ decision numbers
-
-
-def _pattern_parts(year: int) -> tuple[str, re.Pattern]:
-    """The literal prefix before the sequence number, and a regex that reads it back."""
-    regex, prefix, seen_seq = "", "", False
-    for literal, name, _spec, _conv in string.Formatter().parse(
-        settings.CREDIT_DECISION_NO_PATTERN
-    ):
-        regex += re.escape(literal)
-        if not seen_seq:
-            prefix += literal
-        if name == "year":
-            regex += str(year)
-            if not seen_seq:
-                prefix += str(year)
-        elif name == "seq":
-            regex += r"(\d+)"
-            seen_seq = True
-    return prefix, re.compile(regex)
-
-
-def credit_decision_numbers_allocate(*, year: int, count: int) -> list[str]:
-    """The next `count` document numbers of `year` from CREDIT_DECISION_NO_PATTERN, one
-    sequence per year shared by listing and removal decisions. Must run inside the
-    transaction that writes them: a transaction-level advisory lock serializes allocation
-    until commit, so two workers never draw the same number (SQLite serializes writes)."""
-    if count <= 0:
-        return []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_NUMBER_LOCK])
-    prefix, regex = _pattern_parts(year)
-    highest = 0
-    for model in (CreditListing, CreditRemoval):
-        for number in model.objects.filter(decision_no__startswith=prefix).values_list(
-            "decision_no", flat=True
-        ):
-            match = regex.match(number)
-            if match:
-                highest = max(highest, int(match.group(1)))
-    pattern = settings.CREDIT_DECISION_NO_PATTERN
-    return [pattern.format(year=year, seq=n) for n in range(highest + 1, highest + 1 + count)]
-
-
-def _nth(number: str, n: int) -> str:
-    """The n-th decision of the same kind under one organization's number (之二, 之三…)."""
-    if n <= 1:
-        return number
-    return f"{number}之{_CN_ORDINALS[n - 1] if n <= len(_CN_ORDINALS) else n}"
 
 
 # ------------------------------------------------------------------ low-level writes
@@ -336,118 +278,6 @@ def credit_removal_create(
     )
 
 
-# ------------------------------------------------------------------ the rules job
-
-
-class _KeyStatus:
-    """Statuses of existing proposals by rule key, read in batches and remembered; a key is
-    decided when its proposal was approved or rejected, or a listing names it as its cause."""
-
-    def __init__(self) -> None:
-        self.status: dict[str, str] = {}
-        self._listed: set[str] | None = None
-
-    def __call__(self, keys: list[str]) -> set[str]:
-        if self._listed is None:
-            # Listings are few (thousands): read every named cause once.
-            self._listed = set(
-                CreditListing.objects.filter(evidence__has_key="rule_key").values_list(
-                    "evidence__rule_key", flat=True
-                )
-            )
-        decided = {k for k in keys if k in self._listed}
-        for start in range(0, len(keys), _BATCH):
-            batch = keys[start : start + _BATCH]
-            for key, status in CreditProposal.objects.filter(rule_key__in=batch).values_list(
-                "rule_key", "status"
-            ):
-                self.status[key] = status
-                if status in (ProposalStatus.APPROVED, ProposalStatus.REJECTED):
-                    decided.add(key)
-        return decided
-
-
-def rules_evaluate_for(
-    *, as_of: datetime.date, organization_ids: Iterable[int] | None = None
-) -> list[rules.Candidate]:
-    """What the rules propose on `as_of` (for some organizations, or all), minus causes
-    already decided."""
-    ids = None if organization_ids is None else list(organization_ids)
-    return rules.rules_evaluate(as_of=as_of, org_ids=ids, decided_keys=_KeyStatus())
-
-
-@dataclass
-class RunResult:
-    """The outcome of one rules run (or dry run)."""
-
-    as_of: datetime.date
-    dry_run: bool
-    candidates: list[rules.Candidate] = field(default_factory=list)
-    new_keys: set[str] = field(default_factory=set)
-    revived: int = 0
-    obsoleted: int = 0
-
-    @property
-    def new(self) -> list[rules.Candidate]:
-        return [c for c in self.candidates if c.rule_key in self.new_keys]
-
-    def counts_by_rule(self) -> dict[str, tuple[int, int]]:
-        """rule → (candidates, new proposals)."""
-        total = Counter(c.rule for c in self.candidates)
-        new = Counter(c.rule for c in self.new)
-        return {rule: (total[rule], new[rule]) for rule in sorted(total)}
-
-
-def credit_rules_run(*, as_of: datetime.date, dry_run: bool = False) -> RunResult:
-    """The daily credit job (R-XC-02): computes every pending decision on `as_of` and stores
-    the new ones as suggested proposals (INSERT … ON CONFLICT DO NOTHING on rule_key: running
-    twice, or in two workers at once, gives the same proposals). Suggestions whose rule no
-    longer holds become obsolete; an obsolete one that holds again is suggested again.
-    A dry run computes the same and writes nothing."""
-    key_status = _KeyStatus()
-    candidates = rules.rules_evaluate(as_of=as_of, decided_keys=key_status)
-    known = key_status.status
-    result = RunResult(as_of=as_of, dry_run=dry_run, candidates=candidates)
-    result.new_keys = {c.rule_key for c in candidates if c.rule_key not in known}
-    revive = [c for c in candidates if known.get(c.rule_key) == ProposalStatus.OBSOLETE]
-    prefixes = (*rules.COVERED_PREFIXES, *rules.missing_report_prefixes(as_of=as_of))
-    current = {c.rule_key for c in candidates}
-    stale = [
-        pk
-        for pk, key in CreditProposal.objects.filter(status=ProposalStatus.SUGGESTED)
-        .filter(_startswith_any(prefixes))
-        .values_list("pk", "rule_key")
-        if key not in current
-    ]
-    result.revived, result.obsoleted = len(revive), len(stale)
-    if dry_run:
-        return result
-    with transaction.atomic():
-        CreditProposal.objects.bulk_create(
-            [
-                CreditProposal(**c.proposal_fields(as_of=as_of))
-                for c in candidates
-                if c.rule_key in result.new_keys
-            ],
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
-        for c in revive:
-            CreditProposal.objects.filter(
-                rule_key=c.rule_key, status=ProposalStatus.OBSOLETE
-            ).update(
-                status=ProposalStatus.SUGGESTED,
-                as_of=as_of,
-                explanation=c.explanation,
-                evidence={**c.evidence, "rule": c.rule},
-            )
-        for start in range(0, len(stale), _BATCH):
-            CreditProposal.objects.filter(
-                pk__in=stale[start : start + _BATCH], status=ProposalStatus.SUGGESTED
-            ).update(status=ProposalStatus.OBSOLETE)
-    return result
-
-
 def _startswith_any(prefixes: Iterable[str]) -> Q:
     q = Q(pk__in=[])
     for prefix in prefixes:
@@ -606,3 +436,40 @@ def credit_proposals_approve_bulk(
                 ]
             )
     return locked
+
+
+class _KeyStatus:
+    """Statuses of existing proposals by rule key, read in batches and remembered; a key is
+    decided when its proposal was approved or rejected, or a listing names it as its cause."""
+
+    def __init__(self) -> None:
+        self.status: dict[str, str] = {}
+        self._listed: set[str] | None = None
+
+    def __call__(self, keys: list[str]) -> set[str]:
+        if self._listed is None:
+            # Listings are few (thousands): read every named cause once.
+            self._listed = set(
+                CreditListing.objects.filter(evidence__has_key="rule_key").values_list(
+                    "evidence__rule_key", flat=True
+                )
+            )
+        decided = {k for k in keys if k in self._listed}
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            for key, status in CreditProposal.objects.filter(rule_key__in=batch).values_list(
+                "rule_key", "status"
+            ):
+                self.status[key] = status
+                if status in (ProposalStatus.APPROVED, ProposalStatus.REJECTED):
+                    decided.add(key)
+        return decided
+
+
+def rules_evaluate_for(
+    *, as_of: datetime.date, organization_ids: Iterable[int] | None = None
+) -> list[rules.Candidate]:
+    """What the rules propose on `as_of` (for some organizations, or all), minus causes
+    already decided."""
+    ids = None if organization_ids is None else list(organization_ids)
+    return rules.rules_evaluate(as_of=as_of, org_ids=ids, decided_keys=_KeyStatus())

@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .choices import CreditList
-from .credit_selectors import public_credit_list
+from oversight.credit.choices import CreditList
+from oversight.credit.selectors import public_credit_list
 
 PAGE_SIZE = 50
 

@@ -2,75 +2,42 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.reverse import reverse
 
 from common.api.fields import ChoiceLabelField
-from oversight.choices import SupervisorOpinion
-from oversight.models import AnnualReport, Audit, Inspection, InspectionDraw, Inspector
-from registry.models import Organization
-
-
-class OrganizationBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organization
-        fields = ["uscc", "name"]
-        read_only_fields = fields
-
-
-class AnnualReportSerializer(serializers.ModelSerializer):
-    """年度工作报告, with the supervising unit's opinion and the bureau's review."""
-
-    organization = OrganizationBriefSerializer(read_only=True)
-    status_display = ChoiceLabelField(source="status")
-    supervisor_opinion_display = ChoiceLabelField(source="supervisor_opinion")
-    result_display = ChoiceLabelField(source="result")
-
-    class Meta:
-        model = AnnualReport
-        fields = [
-            "id",
-            "organization",
-            "year",
-            "submitted_on",
-            "is_sealed",
-            "income",
-            "expenditure",
-            "net_assets",
-            "staff_count",
-            "full_time_staff",
-            "activities_held",
-            "party_members",
-            "probationary_party_members",
-            "status",
-            "status_display",
-            "supervisor_opinion",
-            "supervisor_opinion_display",
-            "supervisor_remarks",
-            "supervisor_opinion_on",
-            "result",
-            "result_display",
-            "remarks",
-            "reviewed_on",
-        ]
-        read_only_fields = fields
-
-
-class AnnualReportOpinionSerializer(serializers.Serializer):
-    """业务主管单位初审意见 (input of the `opinion` action)."""
-
-    opinion = serializers.ChoiceField(
-        choices=SupervisorOpinion.choices, help_text="agree（同意）或 disagree（不同意）"
-    )
-    remarks = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=5000,
-        help_text="初审说明；不同意时必填",
-    )
-
+from common.api.viewsets import ScopedReadOnlyModelViewSet
+from common.excel import XLSX_CONTENT_TYPE
+from oversight.inspections.filters import (
+    AuditFilterSet,
+    CircularFilterSet,
+    InspectionDrawFilterSet,
+    InspectionFilterSet,
+)
+from oversight.inspections.models import (
+    Audit,
+    Circular,
+    Inspection,
+    InspectionAssignment,
+    InspectionDraw,
+    Inspector,
+)
+from registry.api.serializers import OrganizationBriefSerializer, SupervisingUnitBriefSerializer
+from registry.api.views import RECORD_SCOPE_NOTE
 
 # Revealed by execution (DESIGN.md §4.2 step 2): absent from a draw that is only committed,
 # so the nonce cannot leak before the public value is known.
@@ -230,3 +197,168 @@ class AuditSerializer(serializers.ModelSerializer):
             "report_file",
         ]
         read_only_fields = fields
+
+
+# The frozen inputs of a draw can be megabytes (a national population): never loaded by the
+# API, the public page serves them as files.
+DRAW_TEXT_FIELDS = ("population_text", "roster_text", "conflicts_text", "strata_text")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="双随机抽查列表",
+        description=(
+            "分页列出双随机抽查。局机关工作人员看到全部抽查；部门令牌只看到抽中了本单位"
+            "主管的社会组织的抽查。执行前不公开随机数；名录、人员名录、回避关系等原文"
+            "由公开页面以文件形式提供，其 SHA-256 即本接口返回的哈希值。"
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="查询一次双随机抽查",
+        description="未抽中本单位主管的社会组织的抽查，对部门令牌与不存在的一样返回 404。",
+    ),
+)
+@extend_schema(tags=["双随机抽查"])
+class InspectionDrawViewSet(ScopedReadOnlyModelViewSet):
+    queryset = InspectionDraw.objects.all()
+    serializer_class = InspectionDrawSerializer
+    lookup_field = "id"
+    filterset_class = InspectionDrawFilterSet
+    ordering_fields = ["year", "round", "created_at", "executed_at"]
+    ordering = ["-year", "kind", "-round"]
+
+    def get_queryset(self) -> QuerySet[InspectionDraw]:
+        return super().get_queryset().defer(*DRAW_TEXT_FIELDS)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="抽查检查列表",
+        description=(
+            "分页列出抽查检查（每家被抽中的社会组织一条），含检查人员、检查结果和整改情况。"
+            f"同一次抽查中其他单位的组织不会出现。{RECORD_SCOPE_NOTE}"
+        ),
+    ),
+    retrieve=extend_schema(summary="查询一条抽查检查", description=RECORD_SCOPE_NOTE),
+)
+@extend_schema(tags=["双随机抽查"])
+class InspectionViewSet(ScopedReadOnlyModelViewSet):
+    queryset = Inspection.objects.all()
+    serializer_class = InspectionSerializer
+    lookup_field = "id"
+    filterset_class = InspectionFilterSet
+    search_fields = ["organization__name", "^organization__uscc"]
+    ordering_fields = ["position", "completed_on", "rectification_deadline"]
+    ordering = ["-draw_id", "position"]
+
+    def get_queryset(self) -> QuerySet[Inspection]:
+        # Everything the serializer shows in three queries whatever the page size: the page
+        # (draw and organization joined, the draw's big texts left out), its count, and one
+        # prefetch of the assignments with their inspectors in assignment order.
+        assignments = InspectionAssignment.objects.select_related("inspector").order_by("position")
+        return (
+            super()
+            .get_queryset()
+            .select_related("draw", "organization")
+            .defer(*(f"draw__{name}" for name in (*DRAW_TEXT_FIELDS, "nonce")))
+            .prefetch_related(Prefetch("assignments", queryset=assignments))
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="审计列表",
+        description=f"分页列出离任、换届、注销清算和财务专项审计。{RECORD_SCOPE_NOTE}",
+    ),
+    retrieve=extend_schema(summary="查询一项审计", description=RECORD_SCOPE_NOTE),
+)
+@extend_schema(tags=["审计"])
+class AuditViewSet(ScopedReadOnlyModelViewSet):
+    queryset = Audit.objects.all()
+    serializer_class = AuditSerializer
+    lookup_field = "id"
+    filterset_class = AuditFilterSet
+    search_fields = ["organization__name", "^organization__uscc", "report_no"]
+    ordering_fields = ["commissioned_on", "completed_on"]
+    ordering = ["-commissioned_on", "id"]
+
+    def get_queryset(self) -> QuerySet[Audit]:
+        return super().get_queryset().select_related("organization")
+
+
+class CircularSerializer(serializers.ModelSerializer):
+    """通报; `download_url` is the workbook, when there is one."""
+
+    supervising_unit = SupervisingUnitBriefSerializer(read_only=True, allow_null=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Circular
+        fields = [
+            "id",
+            "title",
+            "document_no",
+            "issued_on",
+            "supervising_unit",
+            "body",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, circular: Circular) -> str | None:
+        if not circular.attachment:
+            return None
+        return reverse(
+            "api-v1:circular-download",
+            kwargs={"id": circular.pk},
+            request=self.context.get("request"),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="通报列表",
+        description=(
+            "分页列出通报。部门令牌看到发给本单位的通报和发给全部单位的通报；"
+            "发给其他单位的通报与不存在的一样返回 404。"
+        ),
+    ),
+    retrieve=extend_schema(summary="查询一份通报", description="发给其他单位的通报返回 404。"),
+)
+@extend_schema(tags=["通报"])
+class CircularViewSet(ScopedReadOnlyModelViewSet):
+    queryset = Circular.objects.all()
+    serializer_class = CircularSerializer
+    lookup_field = "id"
+    filterset_class = CircularFilterSet
+    search_fields = ["title", "document_no"]
+    ordering_fields = ["issued_on", "title"]
+    ordering = ["-issued_on", "-id"]
+
+    def get_queryset(self) -> QuerySet[Circular]:
+        return super().get_queryset().select_related("supervising_unit")
+
+    @extend_schema(
+        summary="下载通报附件",
+        description="下载通报的 Excel 附件。通报没有附件、不存在或不在本单位范围内时返回 404。",
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="通报不存在、不在本单位范围内或没有附件"),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, id: str | None = None) -> FileResponse:
+        circular = self.get_object()
+        if not circular.attachment:
+            raise Http404
+        try:
+            handle = circular.attachment.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=Path(circular.attachment.name).name,
+            content_type=XLSX_CONTENT_TYPE,
+        )

@@ -1,4 +1,4 @@
-"""Writes of supervision that carry rules: annual reports, draws, inspections, audits."""
+"""draw_services: moved from the flat oversight package (see docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -9,146 +9,28 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from common.actors import saved_user
-from common.excel import xlsx_write
 from common.pgcopy import copy_text_value
-from registry.models import Organization
-from registry.selectors import organizations_registered_on
-
-from . import draw as draw_algorithm
-from .choices import (
-    INSPECTION_TRANSITIONS,
-    AnnualReportStatus,
-    AuditKind,
+from oversight.inspections import draw as draw_algorithm
+from oversight.inspections.choices import (
     DrawStatus,
     DrawStratification,
-    InspectionOutcome,
-    InspectionStatus,
-    ReviewModel,
-    SupervisorOpinion,
 )
-from .models import (
-    AnnualReport,
-    AnnualReportCycle,
-    Audit,
-    Circular,
+from oversight.inspections.models import (
     Inspection,
     InspectionAssignment,
     InspectionDraw,
     Inspector,
     InspectorConflict,
 )
-from .selectors import draw_stored_result, organizations_missing_report
-
-# ------------------------------------------------------------------ annual reports
-
-
-def annual_report_cycle_get(*, year: int) -> AnnualReportCycle:
-    """The cycle of `year`, created with the default deadlines of R-ANN-01/02 when missing."""
-    cycle, _ = AnnualReportCycle.objects.get_or_create(
-        year=year, defaults=AnnualReportCycle.defaults_for(year)
-    )
-    return cycle
-
-
-def annual_report_initial_status(organization: Organization) -> str:
-    """Where a new report goes first: to the supervising unit when there is one (R-ANN-01),
-    straight to the bureau when there is none (R-ORG-03). Shared by submission and import."""
-    if organization.supervising_unit_id:
-        return AnnualReportStatus.AWAITING_OPINION
-    return AnnualReportStatus.AWAITING_REVIEW
-
-
-@transaction.atomic
-def annual_report_submit(
-    *,
-    organization: Organization,
-    year: int,
-    submitted_on: datetime.date,
-    actor: Any = None,
-    **figures: Any,
-) -> AnnualReport:
-    """年报报送: record a report; it goes to the supervising unit first when there is one
-    (R-ANN-01), straight to the bureau when there is none (R-ORG-03)."""
-    if submitted_on.year <= year:
-        raise ValidationError({"submitted_on": f"{year}年度报告应在{year + 1}年报送。"})
-    if organization.established_on > datetime.date(year, 12, 31):
-        raise ValidationError(
-            {"year": f"该组织成立于{organization.established_on}，无{year}年度报告。"}
-        )
-    report = AnnualReport(
-        organization=organization,
-        year=year,
-        submitted_on=submitted_on,
-        status=annual_report_initial_status(organization),
-        **figures,
-    )
-    report.full_clean()
-    report.save()
-    return report
-
-
-@transaction.atomic
-def annual_report_record_opinion(
-    *, report: AnnualReport, opinion: str, remarks: str = "", actor: Any = None
-) -> AnnualReport:
-    """初审意见: the supervising unit's preliminary opinion, once, while the report awaits it."""
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != AnnualReportStatus.AWAITING_OPINION:
-        raise ValidationError(
-            {"opinion": f"该报告当前为“{report.get_status_display()}”，不在初审阶段。"}
-        )
-    if opinion not in SupervisorOpinion.values:
-        raise ValidationError({"opinion": "初审意见只能是“同意”或“不同意”。"})
-    if opinion == SupervisorOpinion.DISAGREE and not remarks.strip():
-        raise ValidationError({"remarks": "不同意时须说明理由。"})
-    report.supervisor_opinion = opinion
-    report.supervisor_remarks = remarks
-    report.supervisor_opinion_on = timezone.now()
-    report.supervisor_opinion_by = saved_user(actor)
-    report.status = AnnualReportStatus.AWAITING_REVIEW
-    report.save()
-    return report
-
-
-@transaction.atomic
-def annual_report_review(
-    *,
-    report: AnnualReport,
-    result: str = "",
-    remarks: str = "",
-    reviewed_on: datetime.date | None = None,
-    actor: Any = None,
-) -> AnnualReport:
-    """登记管理机关审查: 年检 gives 合格/基本合格/不合格 (R-ANN-07); 年报 gives none (R-ANN-08)."""
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != AnnualReportStatus.AWAITING_REVIEW:
-        raise ValidationError(
-            {"result": f"该报告当前为“{report.get_status_display()}”，不能审查。"}
-        )
-    cycle = annual_report_cycle_get(year=report.year)
-    if cycle.review_model == ReviewModel.INSPECTION and not result:
-        raise ValidationError(
-            {"result": "年检模式须给出审查结论（合格、基本合格或不合格，R-ANN-07）。"}
-        )
-    if cycle.review_model == ReviewModel.REPORT and result:
-        raise ValidationError({"result": "年报模式不出具结论（R-ANN-08）。"})
-    report.result = result
-    report.remarks = remarks
-    report.reviewed_on = reviewed_on or timezone.localdate()
-    report.reviewed_by = saved_user(actor)
-    report.status = AnnualReportStatus.REVIEWED
-    report.full_clean()
-    report.save()
-    return report
-
+from oversight.inspections.selectors import draw_stored_result
+from registry.models import Organization
+from registry.selectors import organizations_registered_on
 
 # ------------------------------------------------------------------ inspection draws
 
@@ -577,156 +459,3 @@ def inspection_draw_verify(*, draw: InspectionDraw) -> list[str]:
                 f"{uscc} 的顺序或检查人员不符：应为 {expected[uscc]}，记录为 {stored[uscc]}。"
             )
     return problems
-
-
-# ------------------------------------------------------------------ inspections
-
-
-@transaction.atomic
-def inspection_transition(
-    *,
-    inspection: Inspection,
-    to: str,
-    on: datetime.date | None = None,
-    actor: Any = None,
-    findings: str | None = None,
-    outcome: str | None = None,
-    rectification_deadline: datetime.date | None = None,
-) -> Inspection:
-    """Move an inspection pending → in_progress → completed; completing records the outcome."""
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    on = on or timezone.localdate()
-    if to not in INSPECTION_TRANSITIONS.get(inspection.status, set()):
-        raise ValidationError(
-            {
-                "status": f"检查状态不能从“{inspection.get_status_display()}”变为“{InspectionStatus(to).label}”。"
-            }
-        )
-    if to == InspectionStatus.IN_PROGRESS:
-        inspection.started_on = on
-    if to == InspectionStatus.COMPLETED:
-        if outcome not in InspectionOutcome.values:
-            raise ValidationError({"outcome": "完成检查须填写检查结果。"})
-        if outcome == InspectionOutcome.RECTIFICATION_REQUIRED and not rectification_deadline:
-            raise ValidationError({"rectification_deadline": "责令整改须设定整改期限。"})
-        if rectification_deadline and rectification_deadline <= on:
-            raise ValidationError({"rectification_deadline": "整改期限须晚于检查完成日期。"})
-        inspection.outcome = outcome
-        inspection.completed_on = on
-        inspection.rectification_deadline = (
-            rectification_deadline if outcome == InspectionOutcome.RECTIFICATION_REQUIRED else None
-        )
-    if findings is not None:
-        inspection.findings = findings
-    inspection.status = to
-    if saved_user(actor) is not None:
-        inspection._history_user = actor
-    inspection.save()
-    return inspection
-
-
-@transaction.atomic
-def inspection_verify_rectification(
-    *, inspection: Inspection, on: datetime.date, actor: Any = None
-) -> Inspection:
-    """整改核实: record the date the bureau verified a required rectification."""
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if inspection.outcome != InspectionOutcome.RECTIFICATION_REQUIRED:
-        raise ValidationError({"rectification_verified_on": "该检查未责令整改。"})
-    if on < inspection.completed_on:
-        raise ValidationError({"rectification_verified_on": "核实日期不能早于检查完成日期。"})
-    inspection.rectification_verified_on = on
-    inspection.save()
-    return inspection
-
-
-@transaction.atomic
-def inspection_publish(*, inspection: Inspection, on: datetime.date | None = None) -> Inspection:
-    """一公开: publish a completed inspection's outcome on the public page (R-INS-09)."""
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if inspection.status != InspectionStatus.COMPLETED:
-        raise ValidationError({"published_on": "只能公示已完成检查的结果。"})
-    inspection.published_on = on or timezone.localdate()
-    inspection.save()
-    return inspection
-
-
-# ------------------------------------------------------------------ audits and D11 guards
-
-
-def liquidation_audit_guard(organization: Organization, to: str, on: datetime.date) -> str | None:
-    """D11/R-AUD-04: deregistration needs a completed liquidation audit report."""
-    if to != "deregistered":
-        return None
-    done = Audit.objects.filter(
-        organization=organization, kind=AuditKind.LIQUIDATION, completed_on__lte=on
-    ).exclude(report_no="")
-    if not done.exists():
-        return "核准注销前须有已出具报告的注销清算审计（R-AUD-04，D11）。"
-    return None
-
-
-def departure_audit_guard(
-    organization: Organization, new_rep: str, on: datetime.date
-) -> str | None:
-    """D11/R-AUD-01: a legal-representative change needs the outgoing one's departure audit."""
-    window = datetime.timedelta(days=settings.DEPARTURE_AUDIT_VALID_DAYS)
-    done = Audit.objects.filter(
-        organization=organization,
-        kind__in=[AuditKind.DEPARTURE, AuditKind.TERM_END],
-        subject_person=organization.legal_representative,
-        completed_on__lte=on,
-        completed_on__gte=on - window,
-    ).exclude(report_no="")
-    if not done.exists():
-        return (
-            f"变更法定代表人前须有原法定代表人{organization.legal_representative}的"
-            "离任（或换届）审计报告（R-AUD-01，D11）。"
-        )
-    return None
-
-
-# ------------------------------------------------------------------ circulars
-
-
-def missing_reports_circular_issue(*, year: int, as_of: datetime.date) -> Circular | None:
-    """通报 after the bureau deadline: the organizations with no report for `year` filed on
-    time, as an Excel attachment (feeds the abnormal-list candidates, R-CRD-02(1)). Issued
-    once per year; None before the deadline."""
-    cycle = annual_report_cycle_get(year=year)
-    if as_of <= cycle.bureau_deadline:
-        return None
-    title = f"{year}年度未按时报送年度工作报告的社会组织名单"
-    existing = Circular.objects.filter(title=title, supervising_unit__isnull=True).first()
-    if existing:
-        return existing
-    missing = organizations_missing_report(cycle=cycle, as_of=as_of)
-    buffer = io.BytesIO()
-    count = xlsx_write(
-        buffer,
-        headers=["统一社会信用代码", "名称", "组织类型", "业务主管单位", "成立日期"],
-        rows=(
-            (
-                o.uscc,
-                o.name,
-                o.get_org_type_display(),
-                o.supervising_unit.name if o.supervising_unit else "",
-                o.established_on,
-            )
-            for o in missing.iterator(chunk_size=2000)
-        ),
-        sheet_title=f"{year}年度未报",
-    )
-    circular = Circular(
-        title=title,
-        issued_on=as_of,
-        body=(
-            f"截至{cycle.bureau_deadline}，共有{count}家社会组织未按时报送{year}年度工作报告"
-            "（R-ANN-01），名单见附件，拟列入活动异常名录候选（R-CRD-02第1项）。"
-        ),
-    )
-    circular.attachment.save(
-        f"missing-reports-{year}.xlsx", ContentFile(buffer.getvalue()), save=False
-    )
-    circular.save()
-    return circular

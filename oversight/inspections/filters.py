@@ -6,55 +6,15 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .choices import (
-    AnnualReportStatus,
+from oversight.inspections.choices import (
     AuditKind,
-    CreditGround,
-    CreditList,
-    DecisionAction,
     DrawKind,
     DrawStatus,
     InspectionOutcome,
     InspectionStatus,
-    ReviewResult,
 )
-from .credit_selectors import active_listings
-from .models import AnnualReport, Audit, CreditListing, Inspection, InspectionDraw
-from .selectors import inspections_overdue_rectification
-
-
-class AnnualReportFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label="报告年度")
-    # distinct=False: status is a column of the row; DISTINCT would sort the whole filtered
-    # set on every page (see registry.filters.OrganizationFilterSet.status).
-    status = django_filters.MultipleChoiceFilter(
-        choices=AnnualReportStatus.choices, label="办理状态", distinct=False
-    )
-    result = django_filters.ChoiceFilter(choices=ReviewResult.choices, label="审查结论")
-    organization_uscc = django_filters.CharFilter(
-        field_name="organization__uscc", label="社会组织统一社会信用代码"
-    )
-    supervising_unit_code = django_filters.CharFilter(
-        field_name="organization__supervising_unit__code", label="业务主管单位代码"
-    )
-    submitted_after = django_filters.DateFilter(
-        field_name="submitted_on", lookup_expr="gte", label="报送日期起"
-    )
-    submitted_before = django_filters.DateFilter(
-        field_name="submitted_on", lookup_expr="lte", label="报送日期止"
-    )
-
-    class Meta:
-        model = AnnualReport
-        fields = [
-            "year",
-            "status",
-            "result",
-            "organization_uscc",
-            "supervising_unit_code",
-            "submitted_after",
-            "submitted_before",
-        ]
+from oversight.inspections.models import Audit, Circular, Inspection, InspectionDraw
+from oversight.inspections.selectors import inspections_overdue_rectification
 
 
 class InspectionDrawFilterSet(django_filters.FilterSet):
@@ -121,40 +81,6 @@ class AuditFilterSet(django_filters.FilterSet):
         return queryset.filter(completed_on__isnull=not value)
 
 
-# ------------------------------------------------------------------ zombie cases, circulars
-
-from .choices import ZombieStage  # noqa: E402 (appended section, issue 5)
-from .models import Circular, ZombieCase  # noqa: E402
-
-
-class ZombieCaseFilterSet(django_filters.FilterSet):
-    stage = django_filters.MultipleChoiceFilter(
-        choices=ZombieStage.choices, label="阶段", distinct=False
-    )
-    supervising_unit_code = django_filters.CharFilter(
-        field_name="organization__supervising_unit__code", label="业务主管单位代码"
-    )
-    organization_uscc = django_filters.CharFilter(
-        field_name="organization__uscc", label="社会组织统一社会信用代码"
-    )
-    identified_after = django_filters.DateFilter(
-        field_name="identified_on", lookup_expr="gte", label="认定日期起"
-    )
-    identified_before = django_filters.DateFilter(
-        field_name="identified_on", lookup_expr="lte", label="认定日期止"
-    )
-
-    class Meta:
-        model = ZombieCase
-        fields = [
-            "stage",
-            "supervising_unit_code",
-            "organization_uscc",
-            "identified_after",
-            "identified_before",
-        ]
-
-
 class CircularFilterSet(django_filters.FilterSet):
     supervising_unit_code = django_filters.CharFilter(
         field_name="supervising_unit__code", label="主送单位代码"
@@ -169,44 +95,3 @@ class CircularFilterSet(django_filters.FilterSet):
     class Meta:
         model = Circular
         fields = ["supervising_unit_code", "issued_after", "issued_before"]
-
-
-class CreditListingFilterSet(django_filters.FilterSet):
-    """Listings of the credit lists (R-CRD-11); `active` means not removed as of today."""
-
-    list_type = django_filters.ChoiceFilter(choices=CreditList.choices, label="名录")
-    ground = django_filters.ChoiceFilter(choices=CreditGround.choices, label="列入依据")
-    action = django_filters.ChoiceFilter(choices=DecisionAction.choices, label="决定类型")
-    active = django_filters.BooleanFilter(method="filter_active", label="现仍在名录中")
-    decided_after = django_filters.DateFilter(
-        field_name="decided_on", lookup_expr="gte", label="决定日期起"
-    )
-    decided_before = django_filters.DateFilter(
-        field_name="decided_on", lookup_expr="lte", label="决定日期止"
-    )
-    organization_uscc = django_filters.CharFilter(
-        field_name="organization__uscc", label="社会组织统一社会信用代码"
-    )
-    supervising_unit_code = django_filters.CharFilter(
-        field_name="organization__supervising_unit__code", label="业务主管单位代码"
-    )
-
-    class Meta:
-        model = CreditListing
-        fields = [
-            "list_type",
-            "ground",
-            "action",
-            "active",
-            "decided_after",
-            "decided_before",
-            "organization_uscc",
-            "supervising_unit_code",
-        ]
-
-    def filter_active(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value is None:
-            return queryset
-        # The selector is the one definition of "active" (rules, standing, public page).
-        active = active_listings(on=timezone.localdate()).values("pk")
-        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)

@@ -8,8 +8,9 @@ from decimal import Decimal
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
-from .choices import DrawKind
+from oversight.inspections.choices import DrawKind
+from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
+from oversight.inspections.services import missing_reports_circular_issue
 
 
 @shared_task(name="oversight.inspection_draw_create")
@@ -24,7 +25,7 @@ def inspection_draw_create_task(
     actor_id: int | None = None,
 ) -> int:
     """Step 1 of a draw; returns the draw id (the existing one when it was already created)."""
-    draw, _ = services.inspection_draw_create(
+    draw, _ = inspection_draw_create(
         kind=kind,
         year=year,
         round=round,
@@ -42,7 +43,7 @@ def inspection_draw_execute_task(
     draw_id: int, public_value: str = "", actor_id: int | None = None
 ) -> int:
     """Step 2 of a draw; running it twice or in two workers executes the draw once."""
-    draw, _ = services.inspection_draw_execute(
+    draw, _ = inspection_draw_execute(
         draw_id=draw_id, public_value=public_value, actor=_user(actor_id)
     )
     return draw.pk
@@ -55,11 +56,11 @@ def annual_report_audit_draw_task(ratio: str = "0.10") -> int | None:
     that declares a public value source is left for staff to execute when the value is out."""
     today = timezone.localdate()
     year = today.year - 1
-    draw, _ = services.inspection_draw_create(
+    draw, _ = inspection_draw_create(
         kind=DrawKind.ANNUAL_REPORT_AUDIT, year=year, ratio=Decimal(ratio), as_of=today
     )
     if not draw.public_value_source:
-        services.inspection_draw_execute(draw_id=draw.pk)
+        inspection_draw_execute(draw_id=draw.pk)
     return draw.pk
 
 
@@ -67,7 +68,7 @@ def annual_report_audit_draw_task(ratio: str = "0.10") -> int | None:
 def missing_annual_reports_task(year: int | None = None) -> int | None:
     """After the statutory deadline: issue the circular listing organizations with no report."""
     today = timezone.localdate()
-    circular = services.missing_reports_circular_issue(year=year or today.year - 1, as_of=today)
+    circular = missing_reports_circular_issue(year=year or today.year - 1, as_of=today)
     return circular.pk if circular else None
 
 
@@ -77,41 +78,3 @@ def _user(user_id: int | None):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(pk=user_id).first()
-
-
-# ------------------------------------------------------------------ zombie organizations (§5)
-
-
-@shared_task(name="oversight.detect_zombies")
-def detect_zombies_task(as_of: str | None = None) -> dict:
-    """Monthly (beat): flag zombie candidates of the day (R-ZMB-01/03); idempotent per date."""
-    from .zombies import zombie_detect
-
-    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    result = zombie_detect(as_of=day)
-    return {"as_of": day.isoformat(), "candidates": result.candidates, "created": result.created}
-
-
-@shared_task(name="oversight.zombie_circulars")
-def zombie_circulars_task(as_of: str | None = None, actor_id: int | None = None) -> list[int]:
-    """Monthly (beat): the circular to each supervising unit with its zombie cases and credit
-    listings (DESIGN.md §4.5); a second run in the month returns the same circulars."""
-    from .zombies import zombie_circulars_issue
-
-    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    return [c.pk for c in zombie_circulars_issue(as_of=day, actor=_user(actor_id))]
-
-
-@shared_task(name="oversight.run_credit_rules")
-def run_credit_rules_task(as_of: str | None = None) -> dict:
-    """Daily (beat, 02:00): the credit rules propose pending decisions (DESIGN.md §4.4)."""
-    from .credit_services import credit_rules_run
-
-    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    result = credit_rules_run(as_of=day)
-    return {
-        "as_of": day.isoformat(),
-        "candidates": len(result.candidates),
-        "new": len(result.new),
-        "obsoleted": result.obsoleted,
-    }

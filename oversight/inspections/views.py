@@ -15,10 +15,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from .models import Inspection, InspectionAssignment, InspectionDraw
-from .selectors import draw_published_document
+from oversight.inspections.models import Inspection, InspectionAssignment, InspectionDraw
+from oversight.inspections.selectors import draw_published_document
 
-VERIFIER = Path(__file__).resolve().parent / "verifier" / "verify_draw.py"
+VERIFIER = Path(__file__).resolve().parent / "draw" / "verifier" / "verify_draw.py"
 _FROZEN_FILES = {
     "population.txt": "population_text",
     "roster.txt": "roster_text",

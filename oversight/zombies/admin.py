@@ -20,15 +20,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.actors import saved_user
 from common.admin_actions import run_on_selection
-
-from .choices import ZOMBIE_OPEN_STAGES, ZombieCriterion, ZombieStage
-from .models import ZombieCase, ZombieFlag
-from .zombies import (
-    zombie_case_open,
-    zombie_case_transition,
-    zombie_circulars_issue,
-    zombie_progress_by_unit,
-)
+from oversight.zombies.choices import ZOMBIE_OPEN_STAGES, ZombieCriterion, ZombieStage
+from oversight.zombies.circulars import zombie_circulars_issue
+from oversight.zombies.models import ZombieCase, ZombieFlag
+from oversight.zombies.selectors import zombie_progress_by_unit
+from oversight.zombies.services import zombie_case_open, zombie_case_transition
 
 CRITERION_LABELS = dict(ZombieCriterion.choices)
 

@@ -4,13 +4,8 @@ permissions come from common.api (ScopedViewSet), as for every resource."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -19,35 +14,17 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
 from common.api.fields import ChoiceLabelField
 from common.api.viewsets import ScopedReadOnlyModelViewSet
-from common.excel import XLSX_CONTENT_TYPE
-from oversight.choices import ZombieCriterion, ZombieStage
-from oversight.filters import CircularFilterSet, ZombieCaseFilterSet
-from oversight.models import Circular, ZombieCase
-from oversight.zombies import zombie_progress_by_unit
-from registry.models import Organization, SupervisingUnit
-
-SCOPE_NOTE = "部门令牌只能看到本单位主管的社会组织的记录；其他单位的记录与不存在的一样返回 404。"
-
+from oversight.zombies.choices import ZombieCriterion, ZombieStage
+from oversight.zombies.filters import ZombieCaseFilterSet
+from oversight.zombies.models import ZombieCase
+from oversight.zombies.selectors import zombie_progress_by_unit
+from registry.api.serializers import OrganizationBriefSerializer, SupervisingUnitBriefSerializer
+from registry.api.views import RECORD_SCOPE_NOTE
 
 # ------------------------------------------------------------------ serializers
-
-
-class _OrganizationBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organization
-        fields = ["uscc", "name"]
-        read_only_fields = fields
-
-
-class _UnitBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SupervisingUnit
-        fields = ["code", "name"]
-        read_only_fields = fields
 
 
 class ZombieCriterionSerializer(serializers.Serializer):
@@ -58,8 +35,8 @@ class ZombieCriterionSerializer(serializers.Serializer):
 class ZombieCaseSerializer(serializers.ModelSerializer):
     """僵尸型社会组织清理整治案件 (R-ZMB-02)."""
 
-    organization = _OrganizationBriefSerializer(read_only=True)
-    supervising_unit = _UnitBriefSerializer(
+    organization = OrganizationBriefSerializer(read_only=True)
+    supervising_unit = SupervisingUnitBriefSerializer(
         source="organization.supervising_unit", read_only=True, allow_null=True
     )
     stage_display = ChoiceLabelField(source="stage")
@@ -104,36 +81,6 @@ class ZombieProgressSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
-class CircularSerializer(serializers.ModelSerializer):
-    """通报; `download_url` is the workbook, when there is one."""
-
-    supervising_unit = _UnitBriefSerializer(read_only=True, allow_null=True)
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Circular
-        fields = [
-            "id",
-            "title",
-            "document_no",
-            "issued_on",
-            "supervising_unit",
-            "body",
-            "download_url",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_download_url(self, circular: Circular) -> str | None:
-        if not circular.attachment:
-            return None
-        return reverse(
-            "api-v1:circular-download",
-            kwargs={"id": circular.pk},
-            request=self.context.get("request"),
-        )
-
-
 # ------------------------------------------------------------------ viewsets
 
 
@@ -142,10 +89,10 @@ class CircularSerializer(serializers.ModelSerializer):
         summary="僵尸型社会组织清理整治案件列表",
         description=(
             "分页列出清理整治案件（已认定、已告知、注销办理中、已注销、已撤销登记、已恢复正常），"
-            f"含认定标准（R-ZMB-01）。可按阶段、业务主管单位代码、统一社会信用代码筛选。{SCOPE_NOTE}"
+            f"含认定标准（R-ZMB-01）。可按阶段、业务主管单位代码、统一社会信用代码筛选。{RECORD_SCOPE_NOTE}"
         ),
     ),
-    retrieve=extend_schema(summary="查询一件清理整治案件", description=SCOPE_NOTE),
+    retrieve=extend_schema(summary="查询一件清理整治案件", description=RECORD_SCOPE_NOTE),
 )
 @extend_schema(tags=["僵尸型社会组织"])
 class ZombieCaseViewSet(ScopedReadOnlyModelViewSet):
@@ -172,52 +119,4 @@ class ZombieCaseViewSet(ScopedReadOnlyModelViewSet):
         cases = self.filter_queryset(self.get_queryset())
         return Response(
             ZombieProgressSerializer(zombie_progress_by_unit(cases=cases), many=True).data
-        )
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="通报列表",
-        description=(
-            "分页列出通报。部门令牌看到发给本单位的通报和发给全部单位的通报；"
-            "发给其他单位的通报与不存在的一样返回 404。"
-        ),
-    ),
-    retrieve=extend_schema(summary="查询一份通报", description="发给其他单位的通报返回 404。"),
-)
-@extend_schema(tags=["通报"])
-class CircularViewSet(ScopedReadOnlyModelViewSet):
-    queryset = Circular.objects.all()
-    serializer_class = CircularSerializer
-    lookup_field = "id"
-    filterset_class = CircularFilterSet
-    search_fields = ["title", "document_no"]
-    ordering_fields = ["issued_on", "title"]
-    ordering = ["-issued_on", "-id"]
-
-    def get_queryset(self) -> QuerySet[Circular]:
-        return super().get_queryset().select_related("supervising_unit")
-
-    @extend_schema(
-        summary="下载通报附件",
-        description="下载通报的 Excel 附件。通报没有附件、不存在或不在本单位范围内时返回 404。",
-        responses={
-            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
-            404: OpenApiResponse(description="通报不存在、不在本单位范围内或没有附件"),
-        },
-    )
-    @action(detail=True, methods=["get"])
-    def download(self, request: Request, id: str | None = None) -> FileResponse:
-        circular = self.get_object()
-        if not circular.attachment:
-            raise Http404
-        try:
-            handle = circular.attachment.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=Path(circular.attachment.name).name,
-            content_type=XLSX_CONTENT_TYPE,
         )

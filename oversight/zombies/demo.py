@@ -22,13 +22,16 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.credit.models import SpecialLetter
+from oversight.inspections.choices import AuditKind
+from oversight.inspections.models import Audit
+from oversight.zombies.choices import ZombieStage
+from oversight.zombies.detection import zombie_detect
+from oversight.zombies.models import ZombieCase, ZombieFlag
+from oversight.zombies.services import zombie_case_open, zombie_case_transition
 from registry.choices import LifecycleStatus
 from registry.demo import DEMO, SeedContext, register_seed_step
 from registry.models import Organization
-
-from .choices import AuditKind, ZombieStage
-from .models import Audit, SpecialLetter, ZombieCase, ZombieFlag
-from .zombies import zombie_case_open, zombie_case_transition, zombie_detect
 
 ZOMBIE_SEED = 20210801
 DETECTED_ON = datetime.date(2021, 9, 1)

@@ -9,9 +9,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from common.scoping import ScopedQuerySet
+from oversight.zombies.choices import ZombieStage
 from registry.models import Organization
-
-from ..choices import ZombieStage
 
 
 class ZombieFlag(models.Model):

@@ -15,6 +15,16 @@ class IndustryCategoryBriefSerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
+class OrganizationBriefSerializer(serializers.ModelSerializer):
+    """An organization as other records name it: its USCC and name (one definition for every
+    resource that points at an organization)."""
+
+    class Meta:
+        model = Organization
+        fields = ["uscc", "name"]
+        read_only_fields = fields
+
+
 class SupervisingUnitBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupervisingUnit

@@ -20,6 +20,10 @@ UNIT_CODE_PARAMETER = OpenApiParameter(
     "code", location=OpenApiParameter.PATH, description="业务主管单位代码"
 )
 SCOPE_NOTE = "部门令牌只能看到本单位主管的社会组织；其他单位的组织与不存在的一样返回 404。"
+# The same rule for records about organizations (reports, inspections, listings, cases…).
+RECORD_SCOPE_NOTE = (
+    "部门令牌只能看到本单位主管的社会组织的记录；其他单位的记录与不存在的一样返回 404。"
+)
 
 
 @extend_schema_view(

@@ -1,12 +1,12 @@
 """API benchmarks: a list page of 50 with two filters and ordering by name.
 
-Call from scripts/bench.py after django.setup(), against the database with the 1M organizations:
+Called by the `api` section (api.py) after django.setup(), against the database with the 1M organizations:
 
-    from bench_api import bench_api_gunicorn, bench_api_list
+    from scripts.bench.api_load import bench_api_gunicorn, bench_api_list
     results = {**bench_api_list(n_requests=200), **bench_api_gunicorn(concurrency=20)}
 
 or alone: `DJANGO_SETTINGS_MODULE=config.settings.test TEST_DATABASE_URL=... python
-scripts/bench_api.py`. Each function issues a bench token for a staff user (and a department
+-m scripts.bench.api_load`. Each function issues a bench token for a staff user (and a department
 user), revokes it at the end, and returns a flat dict of figures (milliseconds). Gunicorn is
 started on 127.0.0.1 at a free port against the same database and stopped afterwards; the
 request loops are bounded in count. Goal (issue 3): p95 ≤ 50 ms, constant queries per request.
@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 LIST_PATH = "/api/v1/organizations/?org_type=social_group&status=active&ordering=name&page_size=50"
 
 

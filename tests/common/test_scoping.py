@@ -127,7 +127,7 @@ def test_to_many_scope_path_returns_each_row_once_without_distinct():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from oversight.models import Inspection, InspectionDraw
+    from oversight.inspections.models import Inspection, InspectionDraw
 
     a, b, c = SupervisingUnitFactory(), SupervisingUnitFactory(), SupervisingUnitFactory()
     draw = InspectionDraw.objects.create(
@@ -157,7 +157,7 @@ def test_to_many_scope_path_returns_each_row_once_without_distinct():
 
 def test_to_many_detection_keeps_to_one_paths_plain_filters():
     from common.scoping import path_is_to_many
-    from oversight.models import Inspection, InspectionAssignment, InspectionDraw
+    from oversight.inspections.models import Inspection, InspectionAssignment, InspectionDraw
 
     assert not path_is_to_many(Organization, "supervising_unit")
     assert not path_is_to_many(SupervisingUnit, "pk")
@@ -179,7 +179,7 @@ def test_scope_include_null_shows_unaddressed_rows_to_every_department():
     import datetime
 
     from common.scoping import ScopedQuerySet
-    from oversight.models import Circular
+    from oversight.inspections.models import Circular
 
     class AddresseeOnly(ScopedQuerySet):
         scope_unit_path = "supervising_unit"

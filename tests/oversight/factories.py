@@ -8,15 +8,15 @@ from decimal import Decimal
 
 import factory
 
-from oversight.choices import AuditKind, DrawKind, InspectionOutcome, InspectionStatus, PenaltyKind
-from oversight.models import (
+from oversight.credit.choices import PenaltyKind
+from oversight.credit.models import Penalty, SpecialLetter
+from oversight.inspections.choices import AuditKind, DrawKind, InspectionOutcome, InspectionStatus
+from oversight.inspections.models import (
     Audit,
     Inspection,
     InspectionDraw,
     Inspector,
     InspectorConflict,
-    Penalty,
-    SpecialLetter,
 )
 from tests.registry.factories import OrganizationFactory
 
@@ -160,8 +160,8 @@ def make_listing(
     clerks: list | None = None,
 ):
     """A listing decision taken by two clerks through the service (never a bare insert)."""
-    from oversight.choices import CreditList
-    from oversight.credit_services import credit_listing_create
+    from oversight.credit.choices import CreditList
+    from oversight.credit.services import credit_listing_create
 
     proposer, approver = clerks or make_clerks()
     return credit_listing_create(

@@ -15,26 +15,25 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from oversight import services
-from oversight.choices import (
-    AnnualReportStatus,
-    DrawKind,
-    DrawStatus,
-    InspectionOutcome,
-    InspectionStatus,
-    ReviewModel,
+from oversight.annual_reports.choices import AnnualReportStatus, ReviewModel
+from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
+from oversight.annual_reports.services import (
+    annual_report_cycle_get,
+    annual_report_review,
+    annual_report_submit,
 )
-from oversight.models import (
-    AnnualReport,
-    AnnualReportCycle,
+from oversight.inspections.choices import DrawKind, DrawStatus, InspectionOutcome, InspectionStatus
+from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
+from oversight.inspections.models import (
     Circular,
     Inspection,
     InspectionDraw,
     Interview,
     JointInspection,
 )
+from oversight.inspections.services import inspection_transition, inspection_verify_rectification
+from tests.oversight.annual_reports.test_imports import report_row, sheet
 from tests.oversight.factories import AuditFactory, InspectorConflictFactory, InspectorFactory
-from tests.oversight.test_imports import report_row, sheet
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
 D = datetime.date
@@ -52,7 +51,7 @@ ON_TIME = D(2022, 3, 15)
 
 
 def submit(org, year=2021, on=ON_TIME, **kw) -> AnnualReport:
-    return services.annual_report_submit(organization=org, year=year, submitted_on=on, **kw)
+    return annual_report_submit(organization=org, year=year, submitted_on=on, **kw)
 
 
 def awaiting_review(year=2021) -> AnnualReport:
@@ -85,10 +84,10 @@ def executed_draw(db):
         OrganizationFactory(supervising_unit=unit)
     for _ in range(4):
         InspectorFactory()
-    draw, _ = services.inspection_draw_create(
+    draw, _ = inspection_draw_create(
         kind=DrawKind.ANNUAL_REPORT_AUDIT, year=2021, ratio="0.5", as_of=D(2022, 6, 1)
     )
-    draw, _ = services.inspection_draw_execute(draw_id=draw.pk)
+    draw, _ = inspection_draw_execute(draw_id=draw.pk)
     return draw
 
 
@@ -109,7 +108,7 @@ def test_every_oversight_changelist_and_add_page_loads(staff_client, executed_dr
         interviewers="执法科",
     )
     circular = Circular.objects.create(title="通报", issued_on=D(2023, 6, 1))
-    cycle = services.annual_report_cycle_get(year=2021)
+    cycle = annual_report_cycle_get(year=2021)
     objects = {
         "annualreport": report,
         "inspector": conflict.inspector,
@@ -157,10 +156,10 @@ def test_inspection_changelist_runs_the_same_number_of_queries_for_5_and_50_rows
         InspectorFactory()
 
     def draw(round_, ratio):
-        d, _ = services.inspection_draw_create(
+        d, _ = inspection_draw_create(
             kind=DrawKind.SPECIAL_INSPECTION, year=2022, round=round_, ratio=ratio
         )
-        services.inspection_draw_execute(draw_id=d.pk)
+        inspection_draw_execute(draw_id=d.pk)
 
     draw(1, "0.05")
     assert Inspection.objects.count() == 5
@@ -320,7 +319,7 @@ def test_import_preview_lists_errors_and_offers_no_confirm(staff_client):
 def test_export_honours_the_changelist_filters(staff_client):
     awaiting_review()
     reviewed = awaiting_review()
-    services.annual_report_review(report=reviewed, result="passed")
+    annual_report_review(report=reviewed, result="passed")
     response = staff_client.get(REPORTS_EXPORT, {"status": AnnualReportStatus.REVIEWED})
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == [reviewed.organization.uscc]
@@ -484,15 +483,15 @@ def test_overdue_filter_lists_the_overdue_unrectified_inspection(staff_client, e
         (verified, D(2022, 7, 10), D(2022, 8, 10)),
         (not_yet_due, today, today + datetime.timedelta(days=30)),
     ]:
-        services.inspection_transition(inspection=inspection, to="in_progress", on=on)
-        services.inspection_transition(
+        inspection_transition(inspection=inspection, to="in_progress", on=on)
+        inspection_transition(
             inspection=inspection,
             to="completed",
             on=on,
             outcome=InspectionOutcome.RECTIFICATION_REQUIRED,
             rectification_deadline=deadline,
         )
-    services.inspection_verify_rectification(inspection=verified, on=D(2022, 8, 1))
+    inspection_verify_rectification(inspection=verified, on=D(2022, 8, 1))
 
     response = staff_client.get(INSPECTIONS, {"overdue": "yes"})
 

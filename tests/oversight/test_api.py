@@ -19,15 +19,13 @@ from common.testing.api import (
     make_staff_user,
     token_client,
 )
-from oversight import services
-from oversight.choices import AnnualReportStatus, DrawKind, DrawStatus, InspectionStatus
-from oversight.models import (
-    AnnualReport,
-    Audit,
-    Inspection,
-    InspectionAssignment,
-    InspectionDraw,
-)
+from oversight.annual_reports.choices import AnnualReportStatus
+from oversight.annual_reports.models import AnnualReport
+from oversight.annual_reports.services import annual_report_record_opinion, annual_report_submit
+from oversight.inspections.choices import DrawKind, DrawStatus, InspectionStatus
+from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
+from oversight.inspections.models import Audit, Inspection, InspectionAssignment, InspectionDraw
+from oversight.inspections.services import inspection_transition, inspection_verify_rectification
 from tests.oversight.factories import AuditFactory, InspectorFactory
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
@@ -36,7 +34,7 @@ _rounds = itertools.count(1)
 
 
 def make_report(*, organization, year: int = 2023, **kw) -> AnnualReport:
-    return services.annual_report_submit(
+    return annual_report_submit(
         organization=organization, year=year, submitted_on=D(year + 1, 3, 1), **kw
     )
 
@@ -245,7 +243,7 @@ def test_annual_report_filters(unit_a, unit_b):
     r2022 = make_report(organization=org_a, year=2022)
     r2023 = make_report(organization=org_a, year=2023)
     other = make_report(organization=OrganizationFactory(supervising_unit=unit_b), year=2023)
-    services.annual_report_record_opinion(report=r2023, opinion="agree")
+    annual_report_record_opinion(report=r2023, opinion="agree")
     client = token_client(make_staff_user(perms=["oversight.view_annualreport"]))
 
     def ids(**params):
@@ -270,10 +268,10 @@ def shared_draw(unit_a, unit_b, inspectors):
     one of unit B; a third unit has none in it."""
     orgs_a = OrganizationFactory.create_batch(2, supervising_unit=unit_a)
     org_b = OrganizationFactory(supervising_unit=unit_b)
-    draw, _ = services.inspection_draw_create(
+    draw, _ = inspection_draw_create(
         kind=DrawKind.ANNUAL_REPORT_AUDIT, year=2023, ratio=Decimal("1"), as_of=D(2024, 6, 1)
     )
-    draw, _ = services.inspection_draw_execute(draw_id=draw.pk)
+    draw, _ = inspection_draw_execute(draw_id=draw.pk)
     return draw, orgs_a, org_b
 
 
@@ -321,7 +319,7 @@ def test_department_sees_a_draw_once_and_only_when_one_of_its_organizations_was_
 @pytest.mark.django_db
 def test_nonce_is_absent_until_the_draw_is_executed(unit_a, inspectors):
     OrganizationFactory.create_batch(3, supervising_unit=unit_a)
-    draw, _ = services.inspection_draw_create(
+    draw, _ = inspection_draw_create(
         kind=DrawKind.ANNUAL_REPORT_AUDIT,
         year=2023,
         ratio=Decimal("1"),
@@ -342,7 +340,7 @@ def test_nonce_is_absent_until_the_draw_is_executed(unit_a, inspectors):
     assert bytes(draw.nonce).hex() not in client.get(url).content.decode()
     assert bytes(draw.nonce).hex() not in client.get("/api/v1/inspection-draws/").content.decode()
 
-    services.inspection_draw_execute(draw_id=draw.pk, public_value="03 17 22")
+    inspection_draw_execute(draw_id=draw.pk, public_value="03 17 22")
     draw.refresh_from_db()
     after = client.get(url).json()
     assert after["status"] == "executed"
@@ -375,19 +373,17 @@ def test_inspection_filters_including_overdue_rectification(unit_a, inspectors):
     overdue, verified, pending = (draw.inspections.get(organization=o) for o in orgs)
     today = timezone.localdate()
     for inspection in (overdue, verified):
-        services.inspection_transition(
+        inspection_transition(
             inspection=inspection, to="in_progress", on=today - datetime.timedelta(days=60)
         )
-        services.inspection_transition(
+        inspection_transition(
             inspection=inspection,
             to="completed",
             on=today - datetime.timedelta(days=50),
             outcome="rectification_required",
             rectification_deadline=today - datetime.timedelta(days=10),
         )
-    services.inspection_verify_rectification(
-        inspection=verified, on=today - datetime.timedelta(days=20)
-    )
+    inspection_verify_rectification(inspection=verified, on=today - datetime.timedelta(days=20))
     client = token_client(make_department_user(unit=unit_a))
 
     def ids(**params):

@@ -9,13 +9,23 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from oversight import services
-from oversight.choices import AnnualReportStatus, AuditKind, ReviewModel
-from oversight.models import Circular
-from oversight.selectors import (
-    add_working_days,
-    inspections_overdue_rectification,
-    organizations_missing_report,
+from oversight.annual_reports.choices import AnnualReportStatus, ReviewModel
+from oversight.annual_reports.selectors import organizations_missing_report
+from oversight.annual_reports.services import (
+    annual_report_cycle_get,
+    annual_report_record_opinion,
+    annual_report_review,
+    annual_report_submit,
+)
+from oversight.inspections.choices import AuditKind
+from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
+from oversight.inspections.models import Circular
+from oversight.inspections.selectors import add_working_days, inspections_overdue_rectification
+from oversight.inspections.services import (
+    inspection_publish,
+    inspection_transition,
+    inspection_verify_rectification,
+    missing_reports_circular_issue,
 )
 from registry.choices import LifecycleStatus
 from registry.services import organization_change, organization_transition
@@ -30,16 +40,16 @@ ON_TIME = D(2022, 3, 15)
 
 
 def submit(org, year=2021, on=ON_TIME, **kw):
-    return services.annual_report_submit(organization=org, year=year, submitted_on=on, **kw)
+    return annual_report_submit(organization=org, year=year, submitted_on=on, **kw)
 
 
 def test_report_goes_to_the_supervising_unit_first_then_the_bureau(staff_user):
     report = submit(OrganizationFactory())
     assert report.status == AnnualReportStatus.AWAITING_OPINION
     with pytest.raises(ValidationError):
-        services.annual_report_review(report=report, result="passed")
-    services.annual_report_record_opinion(report=report, opinion="agree", actor=staff_user)
-    report = services.annual_report_review(report=report, result="passed", actor=staff_user)
+        annual_report_review(report=report, result="passed")
+    annual_report_record_opinion(report=report, opinion="agree", actor=staff_user)
+    report = annual_report_review(report=report, result="passed", actor=staff_user)
     assert report.status == AnnualReportStatus.REVIEWED and report.result == "passed"
 
 
@@ -47,30 +57,30 @@ def test_report_without_supervising_unit_skips_the_opinion_r_org_03():
     report = submit(OrganizationFactory(supervising_unit=None))
     assert report.status == AnnualReportStatus.AWAITING_REVIEW
     with pytest.raises(ValidationError, match="不在初审阶段"):
-        services.annual_report_record_opinion(report=report, opinion="agree")
+        annual_report_record_opinion(report=report, opinion="agree")
 
 
 def test_opinion_only_once_and_disagreement_needs_reasons():
     report = submit(OrganizationFactory())
     with pytest.raises(ValidationError) as exc:
-        services.annual_report_record_opinion(report=report, opinion="disagree")
+        annual_report_record_opinion(report=report, opinion="disagree")
     assert "remarks" in exc.value.message_dict
-    services.annual_report_record_opinion(report=report, opinion="agree")
+    annual_report_record_opinion(report=report, opinion="agree")
     with pytest.raises(ValidationError):
-        services.annual_report_record_opinion(report=report, opinion="agree")
+        annual_report_record_opinion(report=report, opinion="agree")
 
 
 def test_inspection_model_needs_a_conclusion_report_model_forbids_one():
-    services.annual_report_cycle_get(year=2021)
+    annual_report_cycle_get(year=2021)
     report = submit(OrganizationFactory(supervising_unit=None))
     with pytest.raises(ValidationError, match="R-ANN-07"):
-        services.annual_report_review(report=report)
-    cycle = services.annual_report_cycle_get(year=2021)
+        annual_report_review(report=report)
+    cycle = annual_report_cycle_get(year=2021)
     cycle.review_model = ReviewModel.REPORT
     cycle.save()
     with pytest.raises(ValidationError, match="R-ANN-08"):
-        services.annual_report_review(report=report, result="passed")
-    assert services.annual_report_review(report=report).result == ""
+        annual_report_review(report=report, result="passed")
+    assert annual_report_review(report=report).result == ""
 
 
 def test_one_report_per_organization_and_year():
@@ -81,7 +91,7 @@ def test_one_report_per_organization_and_year():
 
 
 def test_missing_reports_after_the_deadline_with_exemption_r_ann_02():
-    cycle = services.annual_report_cycle_get(year=2021)
+    cycle = annual_report_cycle_get(year=2021)
     on_time = OrganizationFactory(established_on=D(2015, 1, 1))
     submit(on_time, on=D(2022, 5, 31))
     late = OrganizationFactory(established_on=D(2015, 1, 1))
@@ -101,9 +111,9 @@ def test_missing_reports_after_the_deadline_with_exemption_r_ann_02():
 
 def test_missing_reports_circular_is_issued_once_with_the_list():
     OrganizationFactory(name="福田区沉默服务中心", established_on=D(2015, 1, 1))
-    assert services.missing_reports_circular_issue(year=2021, as_of=D(2022, 5, 31)) is None
-    circular = services.missing_reports_circular_issue(year=2021, as_of=D(2022, 6, 2))
-    again = services.missing_reports_circular_issue(year=2021, as_of=D(2022, 6, 3))
+    assert missing_reports_circular_issue(year=2021, as_of=D(2022, 5, 31)) is None
+    circular = missing_reports_circular_issue(year=2021, as_of=D(2022, 6, 2))
+    again = missing_reports_circular_issue(year=2021, as_of=D(2022, 6, 3))
     assert circular.pk == again.pk and Circular.objects.count() == 1
     rows = list(load_workbook(circular.attachment.open("rb")).active.values)
     assert rows[0][0] == "统一社会信用代码" and rows[1][1] == "福田区沉默服务中心"
@@ -114,30 +124,30 @@ def test_missing_reports_circular_is_issued_once_with_the_list():
 def inspection(db):
     from decimal import Decimal
 
-    from oversight.choices import DrawKind
+    from oversight.inspections.choices import DrawKind
 
     OrganizationFactory()
     InspectorFactory.create_batch(2)
-    draw, _ = services.inspection_draw_create(
+    draw, _ = inspection_draw_create(
         kind=DrawKind.SPECIAL_INSPECTION, year=2022, ratio=Decimal("1"), as_of=D(2022, 6, 1)
     )
-    services.inspection_draw_execute(draw_id=draw.pk)
+    inspection_draw_execute(draw_id=draw.pk)
     return draw.inspections.get()
 
 
 def test_inspection_moves_pending_in_progress_completed(inspection):
     with pytest.raises(ValidationError):
-        services.inspection_transition(inspection=inspection, to="completed", outcome="compliant")
-    services.inspection_transition(inspection=inspection, to="in_progress", on=D(2022, 7, 1))
+        inspection_transition(inspection=inspection, to="completed", outcome="compliant")
+    inspection_transition(inspection=inspection, to="in_progress", on=D(2022, 7, 1))
     with pytest.raises(ValidationError) as exc:
-        services.inspection_transition(
+        inspection_transition(
             inspection=inspection,
             to="completed",
             outcome="rectification_required",
             on=D(2022, 7, 5),
         )
     assert "rectification_deadline" in exc.value.message_dict
-    done = services.inspection_transition(
+    done = inspection_transition(
         inspection=inspection,
         to="completed",
         outcome="rectification_required",
@@ -147,12 +157,12 @@ def test_inspection_moves_pending_in_progress_completed(inspection):
     )
     assert done.status == "completed" and done.completed_on == D(2022, 7, 5)
     with pytest.raises(ValidationError):
-        services.inspection_transition(inspection=inspection, to="in_progress")
+        inspection_transition(inspection=inspection, to="in_progress")
 
 
 def test_overdue_unrectified_findings_are_listed(inspection):
-    services.inspection_transition(inspection=inspection, to="in_progress", on=D(2022, 7, 1))
-    services.inspection_transition(
+    inspection_transition(inspection=inspection, to="in_progress", on=D(2022, 7, 1))
+    inspection_transition(
         inspection=inspection,
         to="completed",
         outcome="rectification_required",
@@ -161,7 +171,7 @@ def test_overdue_unrectified_findings_are_listed(inspection):
     )
     assert not inspections_overdue_rectification(as_of=D(2022, 8, 5)).exists()
     assert inspections_overdue_rectification(as_of=D(2022, 8, 6)).get() == inspection
-    services.inspection_verify_rectification(inspection=inspection, on=D(2022, 8, 20))
+    inspection_verify_rectification(inspection=inspection, on=D(2022, 8, 20))
     assert inspections_overdue_rectification(as_of=D(2022, 8, 10)).exists()  # not yet verified then
     assert not inspections_overdue_rectification(as_of=D(2022, 8, 21)).exists()
 
@@ -216,12 +226,12 @@ def test_legal_representative_change_needs_the_outgoing_persons_audit_d11():
 
 
 def test_admin_shows_the_publication_deadline_and_when_it_passed(staff_client, inspection):
-    services.inspection_transition(inspection=inspection, to="in_progress", on=D(2022, 7, 1))
-    services.inspection_transition(
+    inspection_transition(inspection=inspection, to="in_progress", on=D(2022, 7, 1))
+    inspection_transition(
         inspection=inspection, to="completed", outcome="compliant", on=D(2022, 7, 1)
     )
     page = staff_client.get("/admin/oversight/inspection/").content.decode()
     assert "2022-07-29（已逾期）" in page  # 20 working days after a Friday (R-INS-09, D4)
-    services.inspection_publish(inspection=inspection, on=D(2022, 7, 20))
+    inspection_publish(inspection=inspection, on=D(2022, 7, 20))
     page = staff_client.get("/admin/oversight/inspection/").content.decode()
     assert "2022-07-29" in page and "已逾期" not in page

@@ -13,20 +13,20 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
-from oversight import services
-from oversight.choices import (
-    AnnualReportStatus,
+from oversight.annual_reports.choices import AnnualReportStatus, ReviewResult
+from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
+from oversight.annual_reports.selectors import organizations_owing_report
+from oversight.demo_base import HORIZON
+from oversight.inspections.choices import (
     AuditKind,
     DrawKind,
     DrawStatus,
     InspectionOutcome,
     InspectionStatus,
-    ReviewResult,
 )
-from oversight.demo import HORIZON, JOINT_TITLE
-from oversight.models import (
-    AnnualReport,
-    AnnualReportCycle,
+from oversight.inspections.demo_records import JOINT_TITLE
+from oversight.inspections.draw_services import inspection_draw_verify
+from oversight.inspections.models import (
     Audit,
     Circular,
     Inspection,
@@ -37,7 +37,8 @@ from oversight.models import (
     Interview,
     JointInspection,
 )
-from oversight.selectors import inspections_overdue_rectification, organizations_owing_report
+from oversight.inspections.selectors import inspections_overdue_rectification
+from oversight.inspections.services import liquidation_audit_guard
 from registry.choices import LifecycleStatus
 from registry.models import Organization
 
@@ -109,7 +110,7 @@ def test_draws_have_the_seed_letters_figures_and_verify(seeded, kind, year, n, k
         )
     )
     assert len(per_inspection) == k and min(per_inspection.values()) >= 2  # R-INS-04
-    assert services.inspection_draw_verify(draw=d) == []
+    assert inspection_draw_verify(draw=d) == []
     # Dated like the rest of the demo, not on the day the seed ran.
     assert d.created_at.date() == d.population_as_of
     assert d.population_as_of < d.executed_at.date() <= HORIZON
@@ -167,7 +168,7 @@ def test_every_deregistration_has_a_liquidation_audit_reported_before_it(seeded)
     assert deregistered.count() > 100
     for org in deregistered:
         # The D11 guard the lifecycle service applies would have let it through.
-        assert services.liquidation_audit_guard(org, "deregistered", org.deregistered_on) is None
+        assert liquidation_audit_guard(org, "deregistered", org.deregistered_on) is None
     assert not Audit.objects.filter(kind=AuditKind.LIQUIDATION, completed_on__gt=HORIZON).exists()
 
 

@@ -9,10 +9,16 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django_celery_beat.models import PeriodicTask
 
+import oversight.tasks  # noqa: F401  (what a worker's autodiscovery imports)
 from config.celery import app
-from oversight import tasks
-from oversight.choices import DrawKind, DrawStatus
-from oversight.models import Circular, InspectionDraw
+from oversight.inspections.choices import DrawKind, DrawStatus
+from oversight.inspections.models import Circular, InspectionDraw
+from oversight.inspections.tasks import (
+    annual_report_audit_draw_task,
+    inspection_draw_create_task,
+    inspection_draw_execute_task,
+    missing_annual_reports_task,
+)
 from tests.oversight.factories import InspectorFactory
 from tests.registry.factories import OrganizationFactory
 
@@ -38,15 +44,15 @@ def test_beat_schedules_exist_and_name_registered_tasks(db):
 
 
 def test_create_and_execute_tasks_are_idempotent(population):
-    draw_id = tasks.inspection_draw_create_task.apply(
+    draw_id = inspection_draw_create_task.apply(
         kwargs={"kind": DrawKind.SPECIAL_INSPECTION, "year": 2022, "as_of": "2022-06-01"}
     ).get()
-    again = tasks.inspection_draw_create_task.apply(
+    again = inspection_draw_create_task.apply(
         kwargs={"kind": DrawKind.SPECIAL_INSPECTION, "year": 2022, "as_of": "2022-06-01"}
     ).get()
     assert draw_id == again and InspectionDraw.objects.count() == 1
-    tasks.inspection_draw_execute_task.apply(args=[draw_id]).get()
-    tasks.inspection_draw_execute_task.apply(args=[draw_id]).get()
+    inspection_draw_execute_task.apply(args=[draw_id]).get()
+    inspection_draw_execute_task.apply(args=[draw_id]).get()
     draw = InspectionDraw.objects.get()
     assert draw.status == DrawStatus.EXECUTED and draw.inspections.count() == draw.sample_size
 
@@ -55,7 +61,7 @@ def test_yearly_audit_task_draws_last_years_reports(population, monkeypatch):
     from django.utils import timezone
 
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2023, 6, 1))
-    draw_id = tasks.annual_report_audit_draw_task.apply().get()
+    draw_id = annual_report_audit_draw_task.apply().get()
     draw = InspectionDraw.objects.get(pk=draw_id)
     assert (draw.kind, draw.year, draw.status) == (
         DrawKind.ANNUAL_REPORT_AUDIT,
@@ -69,7 +75,7 @@ def test_missing_reports_task_issues_the_circular(population, monkeypatch):
     from django.utils import timezone
 
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2023, 6, 1))
-    circular_id = tasks.missing_annual_reports_task.apply().get()
+    circular_id = missing_annual_reports_task.apply().get()
     assert Circular.objects.get(pk=circular_id).title.startswith("2022年度")
 
 
@@ -82,11 +88,11 @@ def test_a_real_worker_creates_and_executes_a_draw_over_redis():
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            draw_id = tasks.inspection_draw_create_task.delay(
+            draw_id = inspection_draw_create_task.delay(
                 kind=DrawKind.FINANCIAL_AUDIT, year=2022, as_of="2022-06-01"
             ).get(timeout=60)
-            first = tasks.inspection_draw_execute_task.delay(draw_id)
-            second = tasks.inspection_draw_execute_task.delay(draw_id)
+            first = inspection_draw_execute_task.delay(draw_id)
+            second = inspection_draw_execute_task.delay(draw_id)
             assert first.get(timeout=60) == second.get(timeout=60) == draw_id
     finally:
         app.conf.task_always_eager = True

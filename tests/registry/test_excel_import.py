@@ -314,7 +314,7 @@ def test_legal_representative_change_needs_a_departure_audit_d11():
 def test_legal_representative_change_with_departure_audit_is_recorded(staff_user):
     from django.utils import timezone
 
-    from oversight.choices import AuditKind
+    from oversight.inspections.choices import AuditKind
     from tests.oversight.factories import AuditFactory
 
     org = OrganizationFactory(legal_representative="张三")

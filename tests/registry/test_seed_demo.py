@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from registry.choices import LifecycleStatus, OrganizationType, SupervisingUnitKind
-from registry.demo import STREETS, SYNTHETIC_CHANGE_REASON, _SyntheticRows, synthetic_uscc
+from registry.demo import STREETS, SYNTHETIC_CHANGE_REASON, synthetic_uscc
+from registry.demo.synthetic import _SyntheticRows
 from registry.models import IndustryCategory, Organization, Rating, SupervisingUnit
 from registry.uscc import uscc_problems
 

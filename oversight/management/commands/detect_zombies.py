@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from oversight.zombies import zombie_detect
+from oversight.zombies.detection import zombie_detect
 
 
 class Command(BaseCommand):

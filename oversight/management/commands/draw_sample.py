@@ -5,8 +5,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight import services
-from oversight.choices import DrawKind, DrawStratification
+from oversight.inspections.choices import DrawKind, DrawStratification
+from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
 from oversight.management.commands._draw_output import print_draw
 
 STRATIFY = {
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         except InvalidOperation as exc:
             raise CommandError(f"--ratio 不是有效的小数：{o['ratio']}") from exc
         try:
-            draw, created = services.inspection_draw_create(
+            draw, created = inspection_draw_create(
                 kind=o["kind"],
                 year=o["year"],
                 round=o["round"],
@@ -50,9 +50,7 @@ class Command(BaseCommand):
             if not created:
                 self.stderr.write("该类型、年度、批次的抽查已存在，沿用原抽查。")
             if not o["create_only"]:
-                draw, _ = services.inspection_draw_execute(
-                    draw_id=draw.pk, public_value=o["public_value"]
-                )
+                draw, _ = inspection_draw_execute(draw_id=draw.pk, public_value=o["public_value"])
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         print_draw(self.stdout, draw)

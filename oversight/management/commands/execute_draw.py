@@ -3,9 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight import services
+from oversight.inspections.draw_services import inspection_draw_execute
+from oversight.inspections.models import InspectionDraw
 from oversight.management.commands._draw_output import print_draw
-from oversight.models import InspectionDraw
 
 
 class Command(BaseCommand):
@@ -19,9 +19,7 @@ class Command(BaseCommand):
         if not InspectionDraw.objects.filter(pk=draw_id).exists():
             raise CommandError(f"抽查 {draw_id} 不存在。")
         try:
-            draw, executed = services.inspection_draw_execute(
-                draw_id=draw_id, public_value=public_value
-            )
+            draw, executed = inspection_draw_execute(draw_id=draw_id, public_value=public_value)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         if not executed:

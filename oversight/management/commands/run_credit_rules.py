@@ -7,8 +7,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from oversight.choices import CreditList, DecisionAction
-from oversight.credit_services import credit_rules_run
+from oversight.credit.choices import CreditList, DecisionAction
+from oversight.credit.runs import credit_rules_run
 from registry.models import Organization
 
 

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight import services
-from oversight.models import InspectionDraw
+from oversight.inspections.draw_services import inspection_draw_verify
+from oversight.inspections.models import InspectionDraw
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         draw = InspectionDraw.objects.filter(pk=draw_id).first()
         if draw is None:
             raise CommandError(f"抽查 {draw_id} 不存在。")
-        problems = services.inspection_draw_verify(draw=draw)
+        problems = inspection_draw_verify(draw=draw)
         if problems:
             for problem in problems:
                 self.stdout.write(problem)

@@ -12,11 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from oversight import services
-from oversight.choices import AnnualReportStatus
-from oversight.exports import ANNUAL_REPORT_HEADERS, annual_reports_export_xlsx
-from oversight.imports import CHANGE_REASON, annual_reports_import
-from oversight.models import AnnualReport
+from oversight.annual_reports.choices import AnnualReportStatus
+from oversight.annual_reports.exports import ANNUAL_REPORT_HEADERS, annual_reports_export_xlsx
+from oversight.annual_reports.imports import CHANGE_REASON, annual_reports_import
+from oversight.annual_reports.models import AnnualReport
+from oversight.annual_reports.services import annual_report_initial_status, annual_report_submit
 from registry.models import Organization
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory, make_uscc
 
@@ -99,7 +99,7 @@ def test_valid_file_creates_reports_where_annual_report_submit_would_put_them(st
     assert (a.party_members, a.probationary_party_members) == (3, 1)
     # Same starting status as the service gives.
     other = OrganizationFactory(supervising_unit=None)
-    assert services.annual_report_initial_status(other) == b.status
+    assert annual_report_initial_status(other) == b.status
     history = a.history.get()
     assert (history.history_user_id, history.history_change_reason) == (
         staff_user.pk,
@@ -187,7 +187,7 @@ def test_duplicate_organization_and_year_within_the_file():
 
 def test_a_report_already_in_the_register_is_refused():
     org = OrganizationFactory()
-    services.annual_report_submit(organization=org, year=2021, submitted_on=D(2022, 3, 1))
+    annual_report_submit(organization=org, year=2021, submitted_on=D(2022, 3, 1))
     result = annual_reports_import(fileobj=sheet([report_row(org)]))
     assert [(e.row, e.column) for e in result.errors] == [(2, "报告年度")]
     assert "已在系统中" in result.errors[0].message
@@ -216,7 +216,7 @@ def test_import_and_annual_report_submit_accept_and_refuse_alike(
 
     org = OrganizationFactory(established_on=established_on)
     try:
-        services.annual_report_submit(organization=org, year=year, submitted_on=submitted_on)
+        annual_report_submit(organization=org, year=year, submitted_on=submitted_on)
         service_ok = True
     except ValidationError:
         service_ok = False
@@ -230,7 +230,7 @@ def test_import_and_annual_report_submit_accept_and_refuse_alike(
 def test_export_then_import_recreates_the_same_reports():
     orgs = [OrganizationFactory(), OrganizationFactory(supervising_unit=None)]
     for org, sealed in zip(orgs, [True, False], strict=True):
-        services.annual_report_submit(
+        annual_report_submit(
             organization=org,
             year=2021,
             submitted_on=D(2022, 4, 1),

@@ -8,10 +8,10 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
-from oversight.choices import ProposalStatus
-from oversight.credit_services import credit_rules_run
-from oversight.models import CreditListing, CreditProposal
-from oversight.services import annual_report_cycle_get
+from oversight.annual_reports.services import annual_report_cycle_get
+from oversight.credit.choices import ProposalStatus
+from oversight.credit.models import CreditListing, CreditProposal
+from oversight.credit.runs import credit_rules_run
 from tests.registry.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import datetime
 import pytest
 
 from common.testing.api import ScopedAPITestCase, make_staff_user, token_client
-from oversight.choices import CreditGround, CreditList, RemovalGround
-from oversight.credit_services import credit_removal_create
-from oversight.models import CreditListing
+from oversight.credit.choices import CreditGround, CreditList, RemovalGround
+from oversight.credit.models import CreditListing
+from oversight.credit.services import credit_removal_create
 from tests.oversight.factories import make_clerks, make_listing
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 

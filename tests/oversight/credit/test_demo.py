@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Q
 
-from oversight.choices import (
+from oversight.credit.choices import (
     CreditGround,
     CreditList,
     DecisionAction,
@@ -23,10 +23,10 @@ from oversight.choices import (
     ProposalStatus,
     RemovalGround,
 )
-from oversight.credit_demo import CLERKS, TARGET
-from oversight.credit_rules import LARGE_FINE
-from oversight.credit_selectors import active_listings
-from oversight.models import CreditListing, CreditProposal, CreditRemoval, Penalty
+from oversight.credit.demo import CLERKS, TARGET
+from oversight.credit.models import CreditListing, CreditProposal, CreditRemoval, Penalty
+from oversight.credit.rules.penalties import LARGE_FINE
+from oversight.credit.selectors import active_listings
 
 pytestmark = pytest.mark.django_db
 

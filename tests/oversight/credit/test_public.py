@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from oversight.choices import CreditGround, CreditList, RemovalGround
-from oversight.credit_services import credit_removal_create
+from oversight.credit.choices import CreditGround, CreditList, RemovalGround
+from oversight.credit.services import credit_removal_create
 from tests.oversight.factories import make_clerks, make_listing
 from tests.registry.factories import OrganizationFactory
 

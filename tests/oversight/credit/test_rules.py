@@ -8,11 +8,17 @@ from decimal import Decimal
 
 import pytest
 
-from oversight import credit_rules as rules
-from oversight.choices import CreditGround, CreditList, DecisionAction, PenaltyKind, RemovalGround
-from oversight.credit_services import rules_evaluate_for
-from oversight.models import AnnualReport
-from oversight.services import annual_report_cycle_get
+from oversight.annual_reports.models import AnnualReport
+from oversight.annual_reports.services import annual_report_cycle_get
+from oversight.credit import rules
+from oversight.credit.choices import (
+    CreditGround,
+    CreditList,
+    DecisionAction,
+    PenaltyKind,
+    RemovalGround,
+)
+from oversight.credit.services import rules_evaluate_for
 from registry.choices import LifecycleStatus
 from tests.oversight.factories import (
     PenaltyFactory,

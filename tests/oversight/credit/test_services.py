@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from oversight import credit_services as cs
-from oversight.choices import (
+from oversight.annual_reports.models import AnnualReport
+from oversight.annual_reports.services import annual_report_cycle_get
+from oversight.credit.choices import (
     CreditGround,
     CreditList,
     CreditStanding,
@@ -22,14 +23,22 @@ from oversight.choices import (
     ProposalStatus,
     RemovalGround,
 )
-from oversight.credit_selectors import (
+from oversight.credit.models import CreditListing, CreditProposal, CreditRemoval
+from oversight.credit.runs import credit_rules_run
+from oversight.credit.selectors import (
     credit_standing_of,
     organizations_by_credit_standing,
     organizations_with_credit_standing,
 )
-from oversight.models import AnnualReport, CreditListing, CreditProposal, CreditRemoval
-from oversight.services import annual_report_cycle_get
-from oversight.tasks import run_credit_rules_task
+from oversight.credit.services import (
+    credit_listing_create,
+    credit_proposal_approve,
+    credit_proposal_propose,
+    credit_proposal_reject,
+    credit_proposals_approve_bulk,
+    credit_removal_create,
+)
+from oversight.credit.tasks import run_credit_rules_task
 from tests.oversight.factories import (
     PenaltyFactory,
     SpecialLetterFactory,
@@ -48,8 +57,8 @@ def proposal_of(org, action=None) -> CreditProposal:
 
 def propose_and_approve(proposal, on, clerks=None):
     a, b = clerks or make_clerks()
-    cs.credit_proposal_propose(proposal=proposal, actor=a)
-    return cs.credit_proposal_approve(proposal=proposal, actor=b, decided_on=on)
+    credit_proposal_propose(proposal=proposal, actor=a)
+    return credit_proposal_approve(proposal=proposal, actor=b, decided_on=on)
 
 
 @pytest.fixture
@@ -61,15 +70,15 @@ def missing_2023():
 @pytest.mark.django_db
 class TestRulesJob:
     def test_dry_run_writes_nothing(self, missing_2023):
-        result = cs.credit_rules_run(as_of=D(2024, 6, 1), dry_run=True)
+        result = credit_rules_run(as_of=D(2024, 6, 1), dry_run=True)
         assert len(result.new) == 1
         assert result.counts_by_rule() == {"R-CRD-02(1)": (1, 1)}
         assert CreditProposal.objects.count() == 0
 
     def test_run_twice_proposes_nothing_new(self, missing_2023):
-        first = cs.credit_rules_run(as_of=D(2024, 6, 1))
+        first = credit_rules_run(as_of=D(2024, 6, 1))
         state = list(CreditProposal.objects.values_list("rule_key", "status"))
-        second = cs.credit_rules_run(as_of=D(2024, 6, 1))
+        second = credit_rules_run(as_of=D(2024, 6, 1))
         assert len(first.new) == 1 and second.new == []
         assert list(CreditProposal.objects.values_list("rule_key", "status")) == state
         p = proposal_of(missing_2023)
@@ -80,44 +89,42 @@ class TestRulesJob:
         org = OrganizationFactory()
         SpecialLetterFactory(organization=org, sent_on=D(2024, 3, 1))
         late = SpecialLetterFactory(organization=org, sent_on=D(2024, 4, 1))
-        cs.credit_rules_run(as_of=D(2024, 5, 1))
+        credit_rules_run(as_of=D(2024, 5, 1))
         assert proposal_of(org).status == ProposalStatus.SUGGESTED
         SpecialLetterFactory(organization=org, sent_on=D(2024, 4, 20), signed_for=True)
-        result = cs.credit_rules_run(as_of=D(2024, 5, 2))
+        result = credit_rules_run(as_of=D(2024, 5, 2))
         assert result.obsoleted == 1
         assert proposal_of(org).status == ProposalStatus.OBSOLETE
         assert late.pk  # the pair's key names both letters
 
     def test_decided_cause_is_not_proposed_again(self, missing_2023):
-        cs.credit_rules_run(as_of=D(2024, 6, 1))
+        credit_rules_run(as_of=D(2024, 6, 1))
         propose_and_approve(proposal_of(missing_2023), D(2024, 6, 3))
-        result = cs.credit_rules_run(as_of=D(2024, 6, 4))
+        result = credit_rules_run(as_of=D(2024, 6, 4))
         assert [c for c in result.candidates if c.action == DecisionAction.LIST] == []
 
     def test_rejected_cause_is_not_proposed_again(self, missing_2023):
-        cs.credit_rules_run(as_of=D(2024, 6, 1))
+        credit_rules_run(as_of=D(2024, 6, 1))
         [clerk] = make_clerks(1)
-        cs.credit_proposal_reject(
-            proposal=proposal_of(missing_2023), actor=clerk, reason="已核实免报"
-        )
-        assert cs.credit_rules_run(as_of=D(2024, 6, 2)).candidates == []
+        credit_proposal_reject(proposal=proposal_of(missing_2023), actor=clerk, reason="已核实免报")
+        assert credit_rules_run(as_of=D(2024, 6, 2)).candidates == []
 
 
 @pytest.mark.django_db
 class TestFourEyes:
     def test_proposer_cannot_approve(self, missing_2023):
-        cs.credit_rules_run(as_of=D(2024, 6, 1))
+        credit_rules_run(as_of=D(2024, 6, 1))
         [a] = make_clerks(1)
-        p = cs.credit_proposal_propose(proposal=proposal_of(missing_2023), actor=a)
+        p = credit_proposal_propose(proposal=proposal_of(missing_2023), actor=a)
         with pytest.raises(ValidationError, match="双人审核"):
-            cs.credit_proposal_approve(proposal=p, actor=a, decided_on=D(2024, 6, 2))
+            credit_proposal_approve(proposal=p, actor=a, decided_on=D(2024, 6, 2))
         assert CreditListing.objects.count() == 0
 
     def test_must_be_proposed_before_approval(self, missing_2023):
-        cs.credit_rules_run(as_of=D(2024, 6, 1))
+        credit_rules_run(as_of=D(2024, 6, 1))
         [b] = make_clerks(1)
         with pytest.raises(ValidationError, match="须先提议"):
-            cs.credit_proposal_approve(
+            credit_proposal_approve(
                 proposal=proposal_of(missing_2023), actor=b, decided_on=D(2024, 6, 2)
             )
 
@@ -125,7 +132,7 @@ class TestFourEyes:
         org = OrganizationFactory()
         [a] = make_clerks(1)
         with pytest.raises(ValidationError, match="双人审核"):
-            cs.credit_listing_create(
+            credit_listing_create(
                 organization=org,
                 list_type=CreditList.ABNORMAL,
                 ground=CreditGround.A2_PARTY_ORGANIZATION,
@@ -135,7 +142,7 @@ class TestFourEyes:
                 approved_by=a,
             )
         with pytest.raises(ValidationError, match="列入依据与名录不符"):
-            cs.credit_listing_create(
+            credit_listing_create(
                 organization=org,
                 list_type=CreditList.ABNORMAL,
                 ground=CreditGround.S6_JUDGMENT_DEFAULTER,
@@ -146,21 +153,21 @@ class TestFourEyes:
             )
 
     def test_approval_rechecks_the_rule_on_the_decision_date(self, missing_2023):
-        cs.credit_rules_run(as_of=D(2024, 6, 1))
+        credit_rules_run(as_of=D(2024, 6, 1))
         p = proposal_of(missing_2023)
         a, b = make_clerks()
-        cs.credit_proposal_propose(proposal=p, actor=a)
+        credit_proposal_propose(proposal=p, actor=a)
         missing_2023.status = "deregistered"
         missing_2023.deregistered_on = D(2024, 6, 2)
         missing_2023.save()
         with pytest.raises(ValidationError, match="已不符合规则"):
-            cs.credit_proposal_approve(proposal=p, actor=b, decided_on=D(2024, 6, 3))
+            credit_proposal_approve(proposal=p, actor=b, decided_on=D(2024, 6, 3))
 
 
 @pytest.mark.django_db
 class TestDecisions:
     def test_approval_writes_the_listing_with_number_and_review_date(self, missing_2023):
-        cs.credit_rules_run(as_of=D(2024, 6, 1))
+        credit_rules_run(as_of=D(2024, 6, 1))
         p = propose_and_approve(proposal_of(missing_2023), D(2024, 6, 3))
         listing = p.listing
         assert p.status == ProposalStatus.APPROVED
@@ -189,14 +196,14 @@ class TestDecisions:
         for org in orgs:
             PenaltyFactory(organization=org, decided_on=D(2024, 3, 1))
         PenaltyFactory(organization=orgs[0], decided_on=D(2024, 3, 5))
-        cs.credit_rules_run(as_of=D(2024, 3, 10))
+        credit_rules_run(as_of=D(2024, 3, 10))
         a, b = make_clerks()
         proposals = list(CreditProposal.objects.filter(action=DecisionAction.LIST))
         # orgs[0]: two warnings → two abnormal listings and one serious (R-CRD-05(5)).
         assert len(proposals) == 5
         for p in proposals:
-            cs.credit_proposal_propose(proposal=p, actor=a)
-        cs.credit_proposals_approve_bulk(proposals=proposals, actor=b, decided_on=D(2024, 3, 11))
+            credit_proposal_propose(proposal=p, actor=a)
+        credit_proposals_approve_bulk(proposals=proposals, actor=b, decided_on=D(2024, 3, 11))
         numbers = {
             org.pk: sorted(
                 CreditListing.objects.filter(organization=org).values_list("decision_no", flat=True)
@@ -215,12 +222,12 @@ class TestDecisions:
         orgs = [OrganizationFactory() for _ in range(2)]
         for org in orgs:
             PenaltyFactory(organization=org, decided_on=D(2024, 3, 1))
-        cs.credit_rules_run(as_of=D(2024, 3, 10))
+        credit_rules_run(as_of=D(2024, 3, 10))
         a, b = make_clerks()
         first, second = CreditProposal.objects.order_by("pk")
-        cs.credit_proposal_propose(proposal=first, actor=a)  # the second is only suggested
+        credit_proposal_propose(proposal=first, actor=a)  # the second is only suggested
         with pytest.raises(ValidationError, match="须先提议"):
-            cs.credit_proposals_approve_bulk(proposals=[first, second], actor=b)
+            credit_proposals_approve_bulk(proposals=[first, second], actor=b)
         assert CreditListing.objects.count() == 0
         first.refresh_from_db()
         assert first.status == ProposalStatus.PROPOSED
@@ -228,8 +235,8 @@ class TestDecisions:
     def test_escalation_twice_gives_the_same_state(self):
         org = OrganizationFactory()
         abnormal = make_listing(org, CreditGround.A2_PARTY_ORGANIZATION, D(2022, 3, 15))
-        cs.credit_rules_run(as_of=D(2024, 3, 15))
-        cs.credit_rules_run(as_of=D(2024, 3, 15))
+        credit_rules_run(as_of=D(2024, 3, 15))
+        credit_rules_run(as_of=D(2024, 3, 15))
         p = proposal_of(org, DecisionAction.ESCALATE)
         p = propose_and_approve(p, D(2024, 3, 15))
         assert p.listing.ground == CreditGround.S1_ABNORMAL_TWO_YEARS
@@ -241,7 +248,7 @@ class TestDecisions:
         assert credit_standing_of(organization=org, on=D(2024, 3, 15)) == CreditStanding.SERIOUS
         state = (CreditListing.objects.count(), CreditRemoval.objects.count())
         for _ in range(2):
-            result = cs.credit_rules_run(as_of=D(2024, 3, 16))
+            result = credit_rules_run(as_of=D(2024, 3, 16))
             assert [c for c in result.new if c.action == DecisionAction.ESCALATE] == []
         assert (CreditListing.objects.count(), CreditRemoval.objects.count()) == state
 
@@ -251,12 +258,12 @@ class TestDecisions:
         make_listing(
             org, CreditGround.A1_ANNUAL_REPORT, D(2022, 6, 15), evidence={"report_year": 2021}
         )
-        cs.credit_rules_run(as_of=D(2024, 6, 15))
+        credit_rules_run(as_of=D(2024, 6, 15))
         propose_and_approve(proposal_of(org, DecisionAction.ESCALATE), D(2024, 6, 15))
-        result = cs.credit_rules_run(as_of=D(2026, 6, 15))
+        result = credit_rules_run(as_of=D(2026, 6, 15))
         assert not [c for c in result.candidates if c.action == DecisionAction.REMOVE]
         AnnualReport.objects.create(organization=org, year=2021, submitted_on=D(2026, 6, 1))
-        result = cs.credit_rules_run(as_of=D(2026, 6, 15))
+        result = credit_rules_run(as_of=D(2026, 6, 15))
         [c] = [c for c in result.candidates if c.action == DecisionAction.REMOVE]
         assert c.ground == RemovalGround.SERIOUS_TWO_YEARS
         assert "2021年度工作报告已于2026-06-01报送" in c.explanation
@@ -277,8 +284,8 @@ class TestRemovalRules:
             approved_by=b,
         )
         with pytest.raises(ValidationError, match="未满6个月"):
-            cs.credit_removal_create(decided_on=D(2024, 7, 30), **kwargs)
-        removal = cs.credit_removal_create(decided_on=D(2024, 7, 31), **kwargs)
+            credit_removal_create(decided_on=D(2024, 7, 30), **kwargs)
+        removal = credit_removal_create(decided_on=D(2024, 7, 31), **kwargs)
         assert removal.listings.count() == 1
 
     def test_serious_removal_refused_before_two_years(self):
@@ -294,15 +301,15 @@ class TestRemovalRules:
             approved_by=b,
         )
         with pytest.raises(ValidationError, match="R-CRD-08"):
-            cs.credit_removal_create(decided_on=D(2024, 5, 9), **kwargs)
-        cs.credit_removal_create(decided_on=D(2024, 5, 10), **kwargs)
+            credit_removal_create(decided_on=D(2024, 5, 9), **kwargs)
+        credit_removal_create(decided_on=D(2024, 5, 10), **kwargs)
         assert credit_standing_of(organization=org, on=D(2024, 5, 10)) == CreditStanding.NONE
 
     def test_party_organization_listing_removed_on_staff_verification(self):
         org = OrganizationFactory()
         make_listing(org, CreditGround.A2_PARTY_ORGANIZATION, D(2024, 1, 1))
         a, b = make_clerks()
-        cs.credit_removal_create(
+        credit_removal_create(
             organization=org,
             list_type=CreditList.ABNORMAL,
             ground=RemovalGround.RECTIFIED,
@@ -314,12 +321,12 @@ class TestRemovalRules:
         assert credit_standing_of(organization=org, on=D(2024, 3, 5)) == CreditStanding.NONE
 
     def test_removal_by_rules_after_rectification(self, missing_2023):
-        cs.credit_rules_run(as_of=D(2024, 6, 1))
+        credit_rules_run(as_of=D(2024, 6, 1))
         propose_and_approve(proposal_of(missing_2023), D(2024, 6, 3))
         AnnualReport.objects.create(
             organization=missing_2023, year=2023, submitted_on=D(2024, 6, 20)
         )
-        cs.credit_rules_run(as_of=D(2024, 6, 21))
+        credit_rules_run(as_of=D(2024, 6, 21))
         p = propose_and_approve(proposal_of(missing_2023, DecisionAction.REMOVE), D(2024, 6, 21))
         assert p.removal.ground == RemovalGround.RECTIFIED
         assert p.removal.decision_no == "福民信〔2024〕0002号"
@@ -360,16 +367,14 @@ def test_two_concurrent_runs_give_the_same_proposals_as_one():
     annual_report_cycle_get(year=2023)
     for _ in range(30):
         OrganizationFactory(established_on=D(2018, 1, 1))
-    expected = {
-        c.rule_key for c in cs.credit_rules_run(as_of=D(2024, 6, 1), dry_run=True).candidates
-    }
+    expected = {c.rule_key for c in credit_rules_run(as_of=D(2024, 6, 1), dry_run=True).candidates}
     barrier = threading.Barrier(2)
     errors = []
 
     def worker():
         try:
             barrier.wait()
-            cs.credit_rules_run(as_of=D(2024, 6, 1))
+            credit_rules_run(as_of=D(2024, 6, 1))
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -390,18 +395,18 @@ def test_concurrent_approvals_draw_distinct_numbers():
     orgs = [OrganizationFactory() for _ in range(4)]
     for org in orgs:
         PenaltyFactory(organization=org, decided_on=D(2024, 3, 1))
-    cs.credit_rules_run(as_of=D(2024, 3, 2))
+    credit_rules_run(as_of=D(2024, 3, 2))
     a, b = make_clerks()
     proposals = list(CreditProposal.objects.order_by("pk"))
     for p in proposals:
-        cs.credit_proposal_propose(proposal=p, actor=a)
+        credit_proposal_propose(proposal=p, actor=a)
     barrier = threading.Barrier(len(proposals))
     errors = []
 
     def worker(p):
         try:
             barrier.wait()
-            cs.credit_proposal_approve(proposal=p, actor=b, decided_on=D(2024, 3, 3))
+            credit_proposal_approve(proposal=p, actor=b, decided_on=D(2024, 3, 3))
         except Exception as exc:
             errors.append(exc)
         finally:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from common.models import ApiToken  # noqa: F401  (the token model the API client uses)
-from oversight.choices import CreditGround, CreditList, RemovalGround
-from oversight.credit_services import credit_removal_create
+from oversight.credit.choices import CreditGround, CreditList, RemovalGround
+from oversight.credit.services import credit_removal_create
 from tests.oversight.factories import make_clerks, make_listing
 from tests.registry.factories import OrganizationFactory
 

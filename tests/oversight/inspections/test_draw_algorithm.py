@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oversight import draw
+from oversight.inspections import draw
 from registry.uscc import CHARSET31, uscc_check_character
 
 VERIFIER = Path(draw.__file__).parent / "verifier" / "verify_draw.py"

@@ -15,9 +15,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.db.utils import DatabaseError
 
-from oversight import services
-from oversight.choices import DrawKind, DrawStatus, DrawStratification
-from oversight.models import Inspection, InspectionAssignment, InspectionDraw
+from oversight.inspections.choices import DrawKind, DrawStatus, DrawStratification
+from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
+from oversight.inspections.models import Inspection, InspectionAssignment, InspectionDraw
+from oversight.inspections.services import inspection_transition
 from tests.oversight.factories import InspectorConflictFactory, InspectorFactory
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
@@ -37,7 +38,7 @@ def register(db):
 
 def create(**kw):
     defaults = {"kind": DrawKind.ANNUAL_REPORT_AUDIT, "year": 2021, "as_of": AS_OF}
-    draw, _ = services.inspection_draw_create(**{**defaults, **kw})
+    draw, _ = inspection_draw_create(**{**defaults, **kw})
     return draw
 
 
@@ -75,7 +76,7 @@ def test_ratio_below_three_percent_warns_r_ins_02(register):
 
 def test_execute_selects_like_an_independent_implementation(register):
     draw = create(public_value_source="某彩票 2022001 期开奖号码")
-    draw, executed = services.inspection_draw_execute(draw_id=draw.pk, public_value="03 17 22")
+    draw, executed = inspection_draw_execute(draw_id=draw.pk, public_value="03 17 22")
     assert executed and draw.status == DrawStatus.EXECUTED
     expected = independent_selection(
         bytes(draw.nonce), "03 17 22", draw.population_text.split("\n"), draw.sample_size
@@ -91,7 +92,7 @@ def test_execute_selects_like_an_independent_implementation(register):
 def test_declared_public_value_is_required_to_execute(register):
     draw = create(public_value_source="某彩票 2022001 期开奖号码")
     with pytest.raises(ValidationError, match="公开随机值"):
-        services.inspection_draw_execute(draw_id=draw.pk, public_value="")
+        inspection_draw_execute(draw_id=draw.pk, public_value="")
     draw.refresh_from_db()
     assert draw.status == DrawStatus.CREATED
 
@@ -106,7 +107,7 @@ def test_conflicted_inspectors_are_never_assigned(register):
         inspector=unit_conflicted, organization=None, supervising_unit=register["unit"]
     )
     draw = create(ratio=Decimal("1"))
-    services.inspection_draw_execute(draw_id=draw.pk)
+    inspection_draw_execute(draw_id=draw.pk)
     assigned = set(
         InspectionAssignment.objects.filter(inspection__organization=org).values_list(
             "inspector__code", flat=True
@@ -138,7 +139,7 @@ def test_fewer_than_two_eligible_inspectors_refuses_the_draw(register):
 
 def test_load_bound_holds(register):
     draw = create(ratio=Decimal("1"))
-    services.inspection_draw_execute(draw_id=draw.pk)
+    inspection_draw_execute(draw_id=draw.pk)
     loads = {}
     for code in InspectionAssignment.objects.values_list("inspector__code", flat=True):
         loads[code] = loads.get(code, 0) + 1
@@ -148,7 +149,7 @@ def test_load_bound_holds(register):
 
 def test_stratified_draw_allocates_by_largest_remainder(register):
     draw = create(stratify_by=DrawStratification.TYPE, ratio=Decimal("0.5"))
-    services.inspection_draw_execute(draw_id=draw.pk)
+    inspection_draw_execute(draw_id=draw.pk)
     by_stratum = dict(
         Inspection.objects.filter(draw=draw)
         .values_list("stratum")
@@ -166,11 +167,11 @@ def test_create_twice_makes_one_draw(register):
 
 def test_execute_twice_executes_once_and_cannot_reseed(register):
     draw = create()
-    draw, _ = services.inspection_draw_execute(draw_id=draw.pk, public_value="x")
-    again, executed = services.inspection_draw_execute(draw_id=draw.pk, public_value="x")
+    draw, _ = inspection_draw_execute(draw_id=draw.pk, public_value="x")
+    again, executed = inspection_draw_execute(draw_id=draw.pk, public_value="x")
     assert not executed and again.seed == draw.seed
     with pytest.raises(ValidationError, match="不能重新执行"):
-        services.inspection_draw_execute(draw_id=draw.pk, public_value="y")
+        inspection_draw_execute(draw_id=draw.pk, public_value="y")
     assert Inspection.objects.filter(draw=draw).count() == draw.sample_size
 
 
@@ -190,7 +191,7 @@ def test_execute_twice_executes_once_and_cannot_reseed(register):
 )
 def test_executed_draw_is_immutable_at_the_sql_level(register, sql):
     draw = create()
-    services.inspection_draw_execute(draw_id=draw.pk)
+    inspection_draw_execute(draw_id=draw.pk)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [draw.pk])
 
@@ -198,7 +199,7 @@ def test_executed_draw_is_immutable_at_the_sql_level(register, sql):
 def test_workflow_columns_stay_writable_by_sql_after_execution(register):
     # The row triggers fire on every UPDATE; they must let the inspection's own work through.
     draw = create()
-    services.inspection_draw_execute(draw_id=draw.pk)
+    inspection_draw_execute(draw_id=draw.pk)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE oversight_inspection SET findings = 'x', status = 'in_progress' "
@@ -210,16 +211,16 @@ def test_workflow_columns_stay_writable_by_sql_after_execution(register):
 
 def test_inspection_workflow_fields_stay_editable_after_execution(register):
     draw = create()
-    services.inspection_draw_execute(draw_id=draw.pk)
+    inspection_draw_execute(draw_id=draw.pk)
     inspection = draw.inspections.first()
-    services.inspection_transition(inspection=inspection, to="in_progress", on=D(2022, 7, 1))
+    inspection_transition(inspection=inspection, to="in_progress", on=D(2022, 7, 1))
     inspection.refresh_from_db()
     assert inspection.status == "in_progress"
 
 
 def test_verify_draw_ok_then_detects_a_tampered_row(register, capsys):
     draw = create()
-    services.inspection_draw_execute(draw_id=draw.pk, public_value="pv")
+    inspection_draw_execute(draw_id=draw.pk, public_value="pv")
     call_command("verify_draw", draw.pk)
     assert "OK" in capsys.readouterr().out
     inspection = draw.inspections.order_by("position").first()
@@ -243,7 +244,7 @@ def test_verify_draw_ok_then_detects_a_tampered_row(register, capsys):
 
 def test_verify_draw_detects_a_tampered_population(register, capsys):
     draw = create()
-    services.inspection_draw_execute(draw_id=draw.pk)
+    inspection_draw_execute(draw_id=draw.pk)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(
@@ -329,7 +330,7 @@ def test_two_concurrent_executions_execute_once():
     for _ in range(4):
         InspectorFactory()
     draw = create()
-    errors = _in_threads(lambda: services.inspection_draw_execute(draw_id=draw.pk))
+    errors = _in_threads(lambda: inspection_draw_execute(draw_id=draw.pk))
     assert errors == []
     draw.refresh_from_db()
     assert draw.status == DrawStatus.EXECUTED

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from oversight import services
-from oversight.choices import DrawKind, DrawStratification
+from oversight.inspections.choices import DrawKind, DrawStratification
+from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
+from oversight.inspections.services import inspection_publish, inspection_transition
 from tests.oversight.factories import InspectorConflictFactory, InspectorFactory
 from tests.registry.factories import OrganizationFactory
 
@@ -27,7 +28,7 @@ def draw(db):
     orgs += [OrganizationFactory(org_type="social_group") for _ in range(10)]
     inspectors = [InspectorFactory() for _ in range(5)]
     InspectorConflictFactory(inspector=inspectors[0], organization=orgs[0])
-    created, _ = services.inspection_draw_create(
+    created, _ = inspection_draw_create(
         kind=DrawKind.ANNUAL_REPORT_AUDIT,
         year=2021,
         as_of=datetime.date(2022, 6, 1),
@@ -76,7 +77,7 @@ def test_executed_draw_is_published_and_verifies(client, draw, tmp_path):
         "roster": draw.roster_hash,
         "nonce": draw.nonce_hash,
     }
-    services.inspection_draw_execute(draw_id=draw.pk, public_value="05 11 23 28 31")
+    inspection_draw_execute(draw_id=draw.pk, public_value="05 11 23 28 31")
     draw.refresh_from_db()
     page = client.get(f"/public/inspections/{draw.pk}/").content.decode()
     assert draw.seed in page and bytes(draw.nonce).hex() in page and "05 11 23 28 31" in page
@@ -100,7 +101,7 @@ def test_executed_draw_is_published_and_verifies(client, draw, tmp_path):
 def test_verifier_fails_on_a_tampered_published_file(client, draw, tmp_path, tamper):
     import json
 
-    services.inspection_draw_execute(draw_id=draw.pk, public_value="x")
+    inspection_draw_execute(draw_id=draw.pk, public_value="x")
     download(client, draw, tmp_path)
     if tamper == "population":
         lines = (tmp_path / "population.txt").read_text().split("\n")
@@ -123,14 +124,14 @@ def test_verifier_fails_on_a_tampered_published_file(client, draw, tmp_path, tam
 
 
 def test_outcome_shown_only_once_published(client, draw):
-    services.inspection_draw_execute(draw_id=draw.pk, public_value="x")
+    inspection_draw_execute(draw_id=draw.pk, public_value="x")
     inspection = draw.inspections.order_by("position").first()
-    services.inspection_transition(inspection=inspection, to="in_progress")
-    services.inspection_transition(
+    inspection_transition(inspection=inspection, to="in_progress")
+    inspection_transition(
         inspection=inspection, to="completed", outcome="compliant", findings="账目清楚规范"
     )
     assert "账目清楚规范" not in client.get(f"/public/inspections/{draw.pk}/").content.decode()
-    services.inspection_publish(inspection=inspection)
+    inspection_publish(inspection=inspection)
     assert "账目清楚规范" in client.get(f"/public/inspections/{draw.pk}/").content.decode()
 
 
@@ -141,7 +142,7 @@ def test_unknown_file_and_draw_are_404(client, draw):
 
 def test_public_list_is_constant_query(client, draw, django_assert_max_num_queries):
     for year in range(2000, 2010):
-        services.inspection_draw_create(
+        inspection_draw_create(
             kind=DrawKind.SPECIAL_INSPECTION, year=year, as_of=datetime.date(2022, 6, 1)
         )
     with django_assert_max_num_queries(4):

@@ -7,9 +7,11 @@ import datetime
 
 import pytest
 
-from oversight import zombies
-from oversight.choices import ZombieStage
-from oversight.models import Circular, ZombieCase, ZombieFlag
+from oversight.inspections.models import Circular
+from oversight.zombies.choices import ZombieStage
+from oversight.zombies.detection import zombie_detect
+from oversight.zombies.models import ZombieCase, ZombieFlag
+from oversight.zombies.services import zombie_case_open, zombie_case_transition
 from registry.choices import LifecycleStatus
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
@@ -23,7 +25,7 @@ def flags():
     orgs = [
         OrganizationFactory(supervising_unit=unit, established_on=D(2019, 1, 1)) for _ in range(2)
     ]
-    zombies.zombie_detect(as_of=D(2022, 7, 1))  # no reports for 2020 and 2021: R-ZMB-01(1)
+    zombie_detect(as_of=D(2022, 7, 1))  # no reports for 2020 and 2021: R-ZMB-01(1)
     return list(ZombieFlag.objects.filter(organization__in=orgs).order_by("pk"))
 
 
@@ -53,11 +55,8 @@ def test_confirming_flags_opens_cases(staff_client, flags):
 
 
 def test_stage_action_is_all_or_nothing(staff_client, flags, staff_user):
-    cases = [
-        zombies.zombie_case_open(flag=f, actor=staff_user, identified_on=D(2022, 7, 5))
-        for f in flags
-    ]
-    zombies.zombie_case_transition(case=cases[0], to=ZombieStage.NOTIFIED, on=D(2022, 7, 10))
+    cases = [zombie_case_open(flag=f, actor=staff_user, identified_on=D(2022, 7, 5)) for f in flags]
+    zombie_case_transition(case=cases[0], to=ZombieStage.NOTIFIED, on=D(2022, 7, 10))
     # Only the notified case may move to 注销办理中; the identified one refuses, so neither moves.
     page = act(
         staff_client,
@@ -87,7 +86,7 @@ def test_stage_action_is_all_or_nothing(staff_client, flags, staff_user):
 
 def test_progress_page_counts_per_unit(staff_client, flags, staff_user):
     for f in flags:
-        zombies.zombie_case_open(flag=f, actor=staff_user, identified_on=D(2022, 7, 5))
+        zombie_case_open(flag=f, actor=staff_user, identified_on=D(2022, 7, 5))
     response = staff_client.get("/admin/oversight/zombiecase/progress/")
     (row,) = [r for r in response.context["rows"] if "福田区测试局" in str(r)]
     assert row["stages"][ZombieStage.IDENTIFIED] == 2 and sum(row["counts"]) == 2
@@ -96,7 +95,7 @@ def test_progress_page_counts_per_unit(staff_client, flags, staff_user):
 
 def test_monthly_circulars_button_issues_once(staff_client, flags, staff_user):
     for f in flags:
-        zombies.zombie_case_open(flag=f, actor=staff_user, identified_on=D(2022, 7, 5))
+        zombie_case_open(flag=f, actor=staff_user, identified_on=D(2022, 7, 5))
     assert staff_client.get("/admin/oversight/zombiecase/issue-circulars/").status_code == 302
     assert not Circular.objects.exists()  # GET never writes
     staff_client.post("/admin/oversight/zombiecase/issue-circulars/")

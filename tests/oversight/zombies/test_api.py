@@ -16,9 +16,10 @@ from common.testing.api import (
     make_staff_user,
     token_client,
 )
-from oversight import zombies
-from oversight.choices import ZombieCriterion
-from oversight.models import Circular, ZombieCase
+from oversight.inspections.models import Circular
+from oversight.zombies.choices import ZombieCriterion
+from oversight.zombies.circulars import zombie_circulars_issue
+from oversight.zombies.models import ZombieCase
 from tests.oversight.factories import ZombieCaseFactory
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
@@ -128,7 +129,7 @@ def test_circulars_to_all_units_reach_every_department():
 def test_download_streams_the_workbook_within_scope_and_404_outside():
     a, b = SupervisingUnitFactory(), SupervisingUnitFactory()
     ZombieCaseFactory(organization=OrganizationFactory(supervising_unit=a))
-    [circular] = zombies.zombie_circulars_issue(as_of=D(2022, 10, 8))
+    [circular] = zombie_circulars_issue(as_of=D(2022, 10, 8))
     client_a = token_client(make_department_user(unit=a))
     row = client_a.get(f"/api/v1/circulars/{circular.pk}/").json()
     assert row["download_url"].endswith(f"/api/v1/circulars/{circular.pk}/download/")

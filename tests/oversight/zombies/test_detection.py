@@ -16,25 +16,16 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from oversight import zombies
-from oversight.choices import (
-    ZOMBIE_TRANSITIONS,
-    CreditGround,
-    CreditList,
-    RemovalGround,
-    ZombieCriterion,
-    ZombieStage,
-)
-from oversight.models import (
-    AnnualReport,
-    AnnualReportCycle,
-    Circular,
-    CreditListing,
-    CreditRemoval,
-    SpecialLetter,
-    ZombieCase,
-    ZombieFlag,
-)
+from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
+from oversight.credit.choices import CreditGround, CreditList, RemovalGround
+from oversight.credit.models import CreditListing, CreditRemoval, SpecialLetter
+from oversight.inspections.models import Circular
+from oversight.zombies.choices import ZOMBIE_TRANSITIONS, ZombieCriterion, ZombieStage
+from oversight.zombies.circulars import CASE_HEADERS, zombie_circulars_issue
+from oversight.zombies.detection import report_years_due, zombie_detect
+from oversight.zombies.models import ZombieCase, ZombieFlag
+from oversight.zombies.selectors import zombie_progress_by_unit
+from oversight.zombies.services import _CLOSING_STAGES, zombie_case_open, zombie_case_transition
 from registry.choices import LifecycleStatus, OrganizationType
 from registry.services import organization_transition
 from tests.oversight.factories import AuditFactory, ZombieCaseFactory
@@ -113,7 +104,7 @@ def remove(item: CreditListing, *, decided_on):
 
 
 def detect(as_of) -> dict[int, ZombieFlag]:
-    zombies.zombie_detect(as_of=as_of)
+    zombie_detect(as_of=as_of)
     return {f.organization_id: f for f in ZombieFlag.objects.filter(as_of=as_of)}
 
 
@@ -127,11 +118,11 @@ def criteria_on(organization, as_of) -> list[str]:
 
 def test_report_years_due_move_the_day_after_the_bureau_deadline():
     """R-ANN-01: the 2022 reports are due by 2023-05-31; missing only from 2023-06-01."""
-    assert [y.year for y in zombies.report_years_due(as_of=D(2023, 5, 31), count=2)] == [
+    assert [y.year for y in report_years_due(as_of=D(2023, 5, 31), count=2)] == [
         2020,
         2021,
     ]
-    assert [y.year for y in zombies.report_years_due(as_of=D(2023, 6, 1), count=2)] == [
+    assert [y.year for y in report_years_due(as_of=D(2023, 6, 1), count=2)] == [
         2021,
         2022,
     ]
@@ -144,11 +135,11 @@ def test_report_years_due_follow_an_extended_cycle_deadline():
         bureau_deadline=D(2023, 6, 30),
         exemption_cutoff=D(2022, 7, 1),
     )
-    assert [y.year for y in zombies.report_years_due(as_of=D(2023, 6, 30), count=2)] == [
+    assert [y.year for y in report_years_due(as_of=D(2023, 6, 30), count=2)] == [
         2020,
         2021,
     ]
-    assert [y.year for y in zombies.report_years_due(as_of=D(2023, 7, 1), count=2)] == [
+    assert [y.year for y in report_years_due(as_of=D(2023, 7, 1), count=2)] == [
         2021,
         2022,
     ]
@@ -421,11 +412,11 @@ def _population():
 
 def test_running_twice_leaves_the_same_flags_and_dry_run_writes_nothing():
     _population()
-    dry = zombies.zombie_detect(as_of=D(2023, 6, 1), dry_run=True)
+    dry = zombie_detect(as_of=D(2023, 6, 1), dry_run=True)
     assert not ZombieFlag.objects.exists()
-    first = zombies.zombie_detect(as_of=D(2023, 6, 1))
+    first = zombie_detect(as_of=D(2023, 6, 1))
     state = _state(D(2023, 6, 1))
-    second = zombies.zombie_detect(as_of=D(2023, 6, 1))
+    second = zombie_detect(as_of=D(2023, 6, 1))
     assert _state(D(2023, 6, 1)) == state
     assert (first.created, second.created) == (5, 0)
     assert dry.candidates == first.candidates == second.candidates == 5
@@ -436,7 +427,7 @@ def test_running_twice_leaves_the_same_flags_and_dry_run_writes_nothing():
 def test_detection_is_one_statement():
     _population()
     with CaptureQueriesContext(connection) as ctx:
-        zombies.zombie_detect(as_of=D(2023, 6, 1))
+        zombie_detect(as_of=D(2023, 6, 1))
     statements = [
         q["sql"]
         for q in ctx.captured_queries
@@ -470,7 +461,7 @@ def test_concurrent_runs_leave_the_same_flags():
     def run():
         try:
             barrier.wait(timeout=10)
-            zombies.zombie_detect(as_of=D(2023, 6, 1))
+            zombie_detect(as_of=D(2023, 6, 1))
         except BaseException as exc:  # reported below, in the test's thread
             errors.append(exc)
         finally:
@@ -485,7 +476,7 @@ def test_concurrent_runs_leave_the_same_flags():
     concurrent = _state(D(2023, 6, 1))
     assert len(concurrent) == 5
     ZombieFlag.objects.all().delete()
-    zombies.zombie_detect(as_of=D(2023, 6, 1))
+    zombie_detect(as_of=D(2023, 6, 1))
     assert _state(D(2023, 6, 1)) == concurrent
 
 
@@ -501,29 +492,29 @@ def flagged_org():
 
 def test_confirming_a_flag_opens_one_case(flagged_org, staff_user):
     o, flag = flagged_org
-    case = zombies.zombie_case_open(
+    case = zombie_case_open(
         flag=flag, actor=staff_user, identified_on=D(2022, 7, 5), responsible_person="王五"
     )
     assert case.stage == ZombieStage.IDENTIFIED
     assert case.criteria == flag.criteria
     assert case.confirmed_by == staff_user
     with pytest.raises(ValidationError) as exc:
-        zombies.zombie_case_open(organization=o, actor=staff_user, identified_on=D(2022, 7, 6))
+        zombie_case_open(organization=o, actor=staff_user, identified_on=D(2022, 7, 6))
     assert "未办结" in str(exc.value.message_dict["organization"])
 
 
 def test_opening_needs_criteria_and_a_registered_organization(staff_user):
     o = org()
     with pytest.raises(ValidationError) as exc:
-        zombies.zombie_case_open(organization=o, actor=staff_user, identified_on=D(2022, 7, 5))
+        zombie_case_open(organization=o, actor=staff_user, identified_on=D(2022, 7, 5))
     assert "criteria" in exc.value.message_dict
-    case = zombies.zombie_case_open(
+    case = zombie_case_open(
         organization=o, criteria=[C4], actor=staff_user, identified_on=D(2022, 7, 5)
     )
     assert case.criteria == [C4]
     gone = org(established_on=D(2023, 1, 1))
     with pytest.raises(ValidationError) as exc:
-        zombies.zombie_case_open(
+        zombie_case_open(
             organization=gone, criteria=[C4], actor=staff_user, identified_on=D(2022, 7, 5)
         )
     assert "organization" in exc.value.message_dict
@@ -532,7 +523,7 @@ def test_opening_needs_criteria_and_a_registered_organization(staff_user):
 def test_identified_on_not_before_the_detection(flagged_org):
     _o, flag = flagged_org
     with pytest.raises(ValidationError) as exc:
-        zombies.zombie_case_open(flag=flag, identified_on=D(2022, 6, 30))
+        zombie_case_open(flag=flag, identified_on=D(2022, 6, 30))
     assert "identified_on" in exc.value.message_dict
 
 
@@ -554,11 +545,11 @@ def test_transitions_follow_the_table(current, to):
     AuditFactory(organization=case.organization, completed_on=D(2022, 7, 3))
     allowed = to in ZOMBIE_TRANSITIONS[current]
     if allowed:
-        case = zombies.zombie_case_transition(case=case, to=to, on=D(2022, 8, 1))
+        case = zombie_case_transition(case=case, to=to, on=D(2022, 8, 1))
         assert case.stage == to
     else:
         with pytest.raises(ValidationError) as exc:
-            zombies.zombie_case_transition(case=case, to=to, on=D(2022, 8, 1))
+            zombie_case_transition(case=case, to=to, on=D(2022, 8, 1))
         assert "stage" in exc.value.message_dict
         case.refresh_from_db()
         assert case.stage == current
@@ -581,20 +572,18 @@ def test_transitions_follow_the_table(current, to):
 def test_stages_move_the_organization_on_the_register(path, status, date_field, staff_user):
     o = org()
     AuditFactory(organization=o, completed_on=D(2022, 7, 3))
-    case = zombies.zombie_case_open(
+    case = zombie_case_open(
         organization=o, criteria=[C1], actor=staff_user, identified_on=D(2022, 7, 1)
     )
     for day, stage in enumerate(path, start=1):
-        case = zombies.zombie_case_transition(
+        case = zombie_case_transition(
             case=case, to=stage, on=D(2022, 8, day), actor=staff_user, notes=f"第{day}步"
         )
     o.refresh_from_db()
     assert o.status == status
     if date_field:
         assert getattr(o, date_field) == D(2022, 8, len(path))
-    assert case.closed_on == (
-        D(2022, 8, len(path)) if path[-1] in zombies._CLOSING_STAGES else None
-    )
+    assert case.closed_on == (D(2022, 8, len(path)) if path[-1] in _CLOSING_STAGES else None)
     assert f"第{len(path)}步" in case.notes
     assert case.history.first().history_user == staff_user
 
@@ -604,7 +593,7 @@ def test_deregistration_without_a_liquidation_audit_is_refused_with_the_guard_me
     nothing changes, neither the case nor the register."""
     case = _case_in(ZombieStage.DEREGISTERING)
     with pytest.raises(ValidationError) as exc:
-        zombies.zombie_case_transition(case=case, to="deregistered", on=D(2022, 8, 1))
+        zombie_case_transition(case=case, to="deregistered", on=D(2022, 8, 1))
     assert "注销清算审计" in " ".join(exc.value.message_dict["stage"])
     case.refresh_from_db()
     case.organization.refresh_from_db()
@@ -615,9 +604,9 @@ def test_deregistration_without_a_liquidation_audit_is_refused_with_the_guard_me
 def test_a_step_cannot_be_dated_before_the_previous_one():
     case = _case_in(ZombieStage.IDENTIFIED)
     with pytest.raises(ValidationError) as exc:
-        zombies.zombie_case_transition(case=case, to="notified", on=D(2022, 6, 30))
+        zombie_case_transition(case=case, to="notified", on=D(2022, 6, 30))
     assert "on" in exc.value.message_dict
-    case = zombies.zombie_case_transition(case=case, to="notified", on=D(2022, 7, 10))
+    case = zombie_case_transition(case=case, to="notified", on=D(2022, 7, 10))
     assert case.notified_on == D(2022, 7, 10)
 
 
@@ -628,7 +617,7 @@ def test_progress_per_unit_in_one_query():
     ZombieCaseFactory(organization=org(supervising_unit=b), stage="notified")
     ZombieCaseFactory(organization=org(supervising_unit=None), stage="revoked")
     with CaptureQueriesContext(connection) as ctx:
-        progress = zombies.zombie_progress_by_unit()
+        progress = zombie_progress_by_unit()
     assert len(ctx.captured_queries) == 1
     by_code = {row["unit_code"]: row for row in progress}
     assert by_code["PA"]["stages"]["identified"] == 2
@@ -660,12 +649,12 @@ def test_monthly_circular_per_unit_with_cases_and_listings():
     remove(listing(org(supervising_unit=b)), decided_on=D(2022, 9, 20))  # B: nothing in force
     listing(org(supervising_unit=c), ground=CreditGround.A1_ANNUAL_REPORT)
 
-    issued = zombies.zombie_circulars_issue(as_of=D(2022, 10, 8))
+    issued = zombie_circulars_issue(as_of=D(2022, 10, 8))
     assert [x.supervising_unit.code for x in issued] == ["CA", "CC"]
     circular_a = issued[0]
     assert "2022年10月" in circular_a.title
     cases = _sheet_rows(circular_a, "僵尸型社会组织案件")
-    assert cases[0] == tuple(zombies.CASE_HEADERS)
+    assert cases[0] == tuple(CASE_HEADERS)
     assert {r[0] for r in cases[1:]} == {a1.uscc, a2.uscc}
     row_a1 = next(r for r in cases[1:] if r[0] == a1.uscc)
     assert row_a1[3] == "已告知"
@@ -685,9 +674,9 @@ def test_monthly_circular_per_unit_with_cases_and_listings():
     ]
     assert len(_sheet_rows(issued[1], "僵尸型社会组织案件")) == 1  # headers only
 
-    again = zombies.zombie_circulars_issue(as_of=D(2022, 10, 28))
+    again = zombie_circulars_issue(as_of=D(2022, 10, 28))
     assert [x.pk for x in again] == [x.pk for x in issued]
     assert Circular.objects.count() == 2
-    next_month = zombies.zombie_circulars_issue(as_of=D(2022, 11, 1))
+    next_month = zombie_circulars_issue(as_of=D(2022, 11, 1))
     assert Circular.objects.count() == 4
     assert {x.pk for x in next_month}.isdisjoint({x.pk for x in issued})

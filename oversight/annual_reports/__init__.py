@@ -1,0 +1,1 @@
+"""annual_reports"""

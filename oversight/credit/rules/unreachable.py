@@ -1,0 +1,113 @@
+"""unreachable: moved from the flat oversight package (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Collection
+
+from django.conf import settings
+
+from oversight.credit.choices import (
+    CreditGround,
+    CreditList,
+    DecisionAction,
+)
+from oversight.credit.models import SpecialLetter
+from oversight.credit.rules.base import (
+    Candidate,
+    _d,
+    _is_registered,
+    _restrict,
+    active_listing_rows,
+)
+
+
+def _letter_unsigned(letter: dict, on: datetime.date) -> bool:
+    # A letter counts as unsigned once the post returned it undelivered (its returned_on is
+    # the evidence of R-CRD-11); a letter still in transit proves nothing yet.
+    return (
+        not letter["signed_for"]
+        and letter["returned_on"] is not None
+        and letter["returned_on"] <= on
+    )
+
+
+def rule_unreachable(
+    *, as_of: datetime.date, org_ids: Collection[int] | None = None
+) -> list[Candidate]:
+    """R-CRD-02(6), R-CRD-03, D6: the latest special letter and an earlier one, sent at least
+    CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS apart, both unsigned, with no letter signed since the
+    earlier one. Organizations already on the abnormal list as unreachable are not proposed
+    again. Two queries."""
+    min_days = settings.CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS
+    returned = SpecialLetter.objects.filter(
+        signed_for=False, returned_on__isnull=False, returned_on__lte=as_of
+    ).values("organization_id")
+    listed = active_listing_rows(on=as_of, list_type=CreditList.ABNORMAL, org_ids=org_ids).filter(
+        ground=CreditGround.A6_UNREACHABLE
+    )
+    letters = (
+        _restrict(SpecialLetter.objects.filter(sent_on__lte=as_of), org_ids)
+        .filter(organization_id__in=returned)
+        .exclude(organization_id__in=listed.values("organization_id"))
+        .order_by("organization_id", "sent_on", "pk")
+        .values(
+            "pk",
+            "organization_id",
+            "sent_on",
+            "signed_for",
+            "returned_on",
+            "tracking_no",
+            "organization__established_on",
+            "organization__deregistered_on",
+            "organization__revoked_on",
+        )
+    )
+    by_org: dict[int, list[dict]] = defaultdict(list)
+    for letter in letters:
+        by_org[letter["organization_id"]].append(letter)
+    out = []
+    for org_id, org_letters in by_org.items():
+        last = org_letters[-1]
+        if not _is_registered(last, as_of) or not _letter_unsigned(last, as_of):
+            continue
+        limit = last["sent_on"] - datetime.timedelta(days=min_days)
+        earlier = [
+            x for x in org_letters[:-1] if x["sent_on"] <= limit and _letter_unsigned(x, as_of)
+        ]
+        if not earlier:
+            continue
+        first = earlier[-1]
+        if any(x["signed_for"] for x in org_letters if x["sent_on"] >= first["sent_on"]):
+            continue
+        pair = [first, last]
+        out.append(
+            Candidate(
+                organization_id=org_id,
+                action=DecisionAction.LIST,
+                list_type=CreditList.ABNORMAL,
+                ground=CreditGround.A6_UNREACHABLE,
+                rule="R-CRD-02(6)",
+                rule_key=f"list:R-CRD-02(6):{org_id}:{first['pk']}-{last['pk']}",
+                explanation=(
+                    f"{first['sent_on']}、{last['sent_on']}寄出的两封专项信函均未签收"
+                    f"（间隔{(last['sent_on'] - first['sent_on']).days}日，"
+                    f"分别于{first['returned_on']}、{last['returned_on']}退回）"
+                ),
+                evidence={
+                    "letters": [
+                        {
+                            "id": x["pk"],
+                            "sent_on": _d(x["sent_on"]),
+                            "returned_on": _d(x["returned_on"]),
+                            "tracking_no": x["tracking_no"],
+                        }
+                        for x in pair
+                    ],
+                    "last_sent_on": _d(last["sent_on"]),
+                },
+                event_on=last["returned_on"],
+            )
+        )
+    return out

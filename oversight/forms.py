@@ -1,0 +1,12 @@
+"""forms: moved from the flat oversight package (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(label="日期", initial=timezone.localdate, widget=DATE_WIDGET)

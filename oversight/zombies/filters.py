@@ -1,0 +1,36 @@
+"""filters: moved from the flat oversight package (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+import django_filters
+
+from oversight.zombies.choices import ZombieStage
+from oversight.zombies.models import ZombieCase
+
+
+class ZombieCaseFilterSet(django_filters.FilterSet):
+    stage = django_filters.MultipleChoiceFilter(
+        choices=ZombieStage.choices, label="阶段", distinct=False
+    )
+    supervising_unit_code = django_filters.CharFilter(
+        field_name="organization__supervising_unit__code", label="业务主管单位代码"
+    )
+    organization_uscc = django_filters.CharFilter(
+        field_name="organization__uscc", label="社会组织统一社会信用代码"
+    )
+    identified_after = django_filters.DateFilter(
+        field_name="identified_on", lookup_expr="gte", label="认定日期起"
+    )
+    identified_before = django_filters.DateFilter(
+        field_name="identified_on", lookup_expr="lte", label="认定日期止"
+    )
+
+    class Meta:
+        model = ZombieCase
+        fields = [
+            "stage",
+            "supervising_unit_code",
+            "organization_uscc",
+            "identified_after",
+            "identified_before",
+        ]

@@ -1,0 +1,158 @@
+"""services: moved from the flat oversight package (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from common.actors import saved_user
+from oversight.zombies.choices import (
+    ZOMBIE_OPEN_STAGES,
+    ZOMBIE_TRANSITIONS,
+    ZombieCriterion,
+    ZombieStage,
+)
+from oversight.zombies.models import ZombieCase, ZombieFlag
+from registry.choices import LifecycleStatus
+from registry.models import Organization
+from registry.services import organization_transition
+
+# ------------------------------------------------------------------ cleanup cases (R-ZMB-02)
+
+
+def _registry_error(exc: ValidationError, key: str = "stage") -> ValidationError:
+    # The register refuses in its own words (e.g. D11's liquidation audit); the case form
+    # shows them on its own field.
+    return ValidationError({key: exc.messages})
+
+
+@transaction.atomic
+def zombie_case_open(
+    *,
+    flag: ZombieFlag | None = None,
+    organization: Organization | None = None,
+    actor: Any = None,
+    identified_on: datetime.date,
+    responsible_person: str = "",
+    criteria: list[str] | None = None,
+) -> ZombieCase:
+    """认定: staff confirm a candidate into a cleanup case (R-ZMB-02), from its flag or, for
+    an organization, with the criteria stated (default: those of its latest flag). One open
+    case per organization (a database constraint backs this check)."""
+    if flag is None and organization is None:
+        raise ValidationError({"organization": "须指定风险标记或社会组织。"})
+    if flag is not None:
+        if organization is not None and organization.pk != flag.organization_id:
+            raise ValidationError({"organization": "风险标记不属于该组织。"})
+        organization = flag.organization
+        if identified_on < flag.as_of:
+            raise ValidationError({"identified_on": f"认定日期不能早于检测日期{flag.as_of}。"})
+        criteria = list(flag.criteria) if criteria is None else criteria
+    elif criteria is None:
+        latest = (
+            ZombieFlag.objects.filter(organization=organization, as_of__lte=identified_on)
+            .order_by("-as_of")
+            .first()
+        )
+        if latest is None:
+            raise ValidationError(
+                {"criteria": "该组织没有僵尸风险标记，须说明符合的认定标准（R-ZMB-01）。"}
+            )
+        flag, criteria = latest, list(latest.criteria)
+    unknown = [c for c in criteria if c not in ZombieCriterion.values]
+    if not criteria or unknown:
+        raise ValidationError({"criteria": "认定标准须为 R-ZMB-01 第(1)至(4)项中的一项或多项。"})
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not Organization.objects.registered_on(identified_on).filter(pk=org.pk).exists():
+        raise ValidationError({"organization": f"{org.name}在{identified_on}不在登记状态。"})
+    if ZombieCase.objects.filter(organization=org, stage__in=ZOMBIE_OPEN_STAGES).exists():
+        raise ValidationError({"organization": "该组织已有未办结的清理整治案件。"})
+    case = ZombieCase(
+        organization=org,
+        flag=flag,
+        criteria=criteria,
+        identified_on=identified_on,
+        responsible_person=responsible_person,
+        confirmed_by=saved_user(actor),
+    )
+    if saved_user(actor):
+        case._history_user = actor
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:  # a concurrent confirmation won the race
+        raise ValidationError({"organization": "该组织已有未办结的清理整治案件。"}) from exc
+    return case
+
+
+# What a case's stage does to the register (DESIGN.md §3): the lifecycle status it needs.
+_LIFECYCLE_FOR_STAGE = {
+    ZombieStage.DEREGISTERING: LifecycleStatus.DEREGISTERING,
+    ZombieStage.DEREGISTERED: LifecycleStatus.DEREGISTERED,
+    ZombieStage.REVOKED: LifecycleStatus.REVOKED,
+}
+_CLOSING_STAGES = (ZombieStage.DEREGISTERED, ZombieStage.REVOKED, ZombieStage.RESTORED)
+
+
+@transaction.atomic
+def zombie_case_transition(
+    *,
+    case: ZombieCase,
+    to: str,
+    on: datetime.date | None = None,
+    actor: Any = None,
+    notes: str = "",
+) -> ZombieCase:
+    """Move a cleanup case along `ZOMBIE_TRANSITIONS` (R-ZMB-02); deregistering, deregistered
+    and revoked move the organization on the register too (registry service, with its D11
+    guard), restored takes a deregistering organization back to active. One transaction."""
+    on = on or timezone.localdate()
+    case = ZombieCase.objects.select_for_update().select_related("organization").get(pk=case.pk)
+    current = ZombieStage(case.stage)
+    if to not in ZombieStage.values or to not in ZOMBIE_TRANSITIONS.get(current, set()):
+        target = ZombieStage(to).label if to in ZombieStage.values else to
+        raise ValidationError(
+            {"stage": f"清理整治案件不能从“{current.label}”变为“{target}”（R-ZMB-02）。"}
+        )
+    to = ZombieStage(to)
+    last = max(d for d in (case.identified_on, case.notified_on) if d is not None)
+    if on < last:
+        raise ValidationError({"on": f"办理日期不能早于{last}。"})
+
+    org = case.organization
+    try:
+        wanted = _LIFECYCLE_FOR_STAGE.get(to)
+        reason = f"僵尸型社会组织清理整治：{to.label}"
+        if wanted is not None and org.status != wanted:
+            if wanted == LifecycleStatus.DEREGISTERED and org.status == LifecycleStatus.ACTIVE:
+                # The register accepts deregistration only from 注销办理中.
+                organization_transition(
+                    organization=org,
+                    to=LifecycleStatus.DEREGISTERING,
+                    on=on,
+                    actor=actor,
+                    reason=reason,
+                )
+            organization_transition(organization=org, to=wanted, on=on, actor=actor, reason=reason)
+        elif to == ZombieStage.RESTORED and org.status == LifecycleStatus.DEREGISTERING:
+            organization_transition(
+                organization=org, to=LifecycleStatus.ACTIVE, on=on, actor=actor, reason=reason
+            )
+    except ValidationError as exc:
+        raise _registry_error(exc) from exc
+
+    if to == ZombieStage.NOTIFIED:
+        case.notified_on = on
+    if to in _CLOSING_STAGES:
+        case.closed_on = on
+    line = f"{on} {to.label}" + (f"：{notes.strip()}" if notes.strip() else "")
+    case.notes = f"{case.notes}\n{line}".strip()
+    case.stage = to
+    if saved_user(actor):
+        case._history_user = actor
+    case.save()
+    return case

@@ -1,0 +1,103 @@
+"""`python -m scripts.bench` (what `make bench` runs): every section, or those named by --only."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from .core import (
+    ADMIN_REPEATS,
+    BENCH_DATABASE_URL,
+    BENCHES,
+    EXPORT_ROWS,
+    IMPORT_ROWS,
+    REGISTER_SIZE,
+    _ensure_database,
+    _setup_django,
+    line,
+)
+
+# One module of sections per app, imported in this order: sections run in the order they are
+# registered, and the register (`registry`) comes first because every other section reads it.
+SECTION_MODULES = ("registry", "api", "oversight")
+for _name in SECTION_MODULES:
+    importlib.import_module(f"{__package__}.{_name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", metavar="NAME", help="run only this section")
+    parser.add_argument("--list", action="store_true", help="list the sections and exit")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the bench database")
+    parser.add_argument("--orgs", type=int, default=REGISTER_SIZE, help=argparse.SUPPRESS)
+    parser.add_argument("--export-rows", type=int, default=EXPORT_ROWS, help=argparse.SUPPRESS)
+    parser.add_argument("--import-rows", type=int, default=IMPORT_ROWS, help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=ADMIN_REPEATS, help=argparse.SUPPRESS)
+    parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH")
+    parser.add_argument("--child-export", nargs=2, metavar=("ROWS", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-draw", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for b in BENCHES:
+            print(f"{b.name:10} {b.title}")
+        return 0
+    if args.child_export:
+        _setup_django(BENCH_DATABASE_URL)
+        from .registry import _child_export
+
+        _child_export(int(args.child_export[0]), args.child_export[1])
+        return 0
+    if args.child_draw:
+        _setup_django(BENCH_DATABASE_URL)
+        from .oversight import _child_draw
+
+        _child_draw()
+        return 0
+
+    names = [b.name for b in BENCHES]
+    unknown = sorted(set(args.only or []) - set(names))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(names)}")
+    _ensure_database(BENCH_DATABASE_URL, recreate=args.regenerate)
+    _setup_django(BENCH_DATABASE_URL)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    print(
+        f"bench database {connection.settings_dict['NAME']} on "
+        f"{connection.settings_dict['HOST']} (PostgreSQL {connection.pg_version // 10000}), "
+        f"{os.cpu_count()} CPUs",
+        flush=True,
+    )
+
+    figures: dict = {}
+    failed = []
+    for b in BENCHES:
+        if args.only and b.name not in args.only:
+            continue
+        print(f"== {b.name}: {b.title}", flush=True)
+        began = time.perf_counter()
+        try:
+            b.func(args, figures)
+        except Exception:  # one broken section must not hide the figures of the others
+            traceback.print_exc()
+            failed.append(b.name)
+        line("(section wall time)", f"{time.perf_counter() - began:,.1f} s")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    if failed:
+        print(f"failed sections: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

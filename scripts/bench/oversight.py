@@ -1,0 +1,376 @@
+"""Bench sections of supervision: the 双随机 draw, zombie detection, the credit rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .core import (
+    CREDIT_AS_OF,
+    CREDIT_BENCH_LETTER_ORGS,
+    CREDIT_BENCH_LISTINGS,
+    CREDIT_BENCH_PENALTIES,
+    DRAW_INSPECTORS,
+    DRAW_RATIO,
+    DRAW_YEAR,
+    ROOT,
+    ZOMBIE_AS_OF,
+    ZOMBIE_REPORT_YEARS,
+    _memory_kb,
+    bench,
+    line,
+    mb,
+)
+
+
+@bench("draw", f"双随机 draw over the register: ratio {DRAW_RATIO} (create, execute, verify)")
+def bench_draw(args: argparse.Namespace, figures: dict) -> None:
+    # In a child process, like the export, so that VmHWM is the draw's peak (plus Python and
+    # Django), not this process's. The child rolls the draw back: an executed draw can never
+    # be deleted (DESIGN.md §4.2), and the shared bench database must not grow by ~400k rows
+    # (inspections, their history, assignments) each run. The commit itself is not timed.
+    _ensure_bench_inspectors(DRAW_INSPECTORS)
+    child = subprocess.run(
+        [sys.executable, "-m", "scripts.bench", "--child-draw"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        cwd=ROOT,
+        check=False,
+    )
+    if child.returncode != 0:
+        line("failed", child.stderr.strip().splitlines()[-1] if child.stderr else "?")
+        print(child.stderr, file=sys.stderr)
+        return
+    r = json.loads(child.stdout.strip().splitlines()[-1])
+    line("population N / sample k", f"{r['n']:,} / {r['k']:,}  (roster {r['roster']:,})")
+    line("create (commit step)", f"{r['create']:,.2f} s")
+    line(
+        "execute (reveal + write)",
+        f"{r['execute']:,.2f} s  ({r['inspections']:,} inspections, "
+        f"{r['assignments']:,} assignments)",
+    )
+    line("  of which selection + assignment", f"{r['algorithm']:,.2f} s (draw.execute, pure)")
+    line("create + execute", f"{r['create'] + r['execute']:,.2f} s  (goal ≤ 8 s)")
+    line("verify (inspection_draw_verify)", f"{r['verify']:,.2f} s  ({r['problems']} problems)")
+    line(
+        f"peak memory (child {r['method']})",
+        f"after create {mb(r['peak_create_kb'])}, after execute {mb(r['peak_execute_kb'])}, "
+        f"after verify {mb(r['peak_verify_kb'])} (Python + Django before: {mb(r['baseline_kb'])})",
+    )
+    figures.update(
+        draw_population=r["n"],
+        draw_sample=r["k"],
+        draw_create_seconds=round(r["create"], 2),
+        draw_execute_seconds=round(r["execute"], 2),
+        draw_total_seconds=round(r["create"] + r["execute"], 2),
+        draw_verify_seconds=round(r["verify"], 2),
+        draw_peak_rss_mb=round(r["peak_verify_kb"] / 1024),
+        draw_execute_peak_rss_mb=round(r["peak_execute_kb"] / 1024),
+    )
+
+
+def _ensure_bench_inspectors(n: int) -> None:
+    from simple_history.utils import bulk_create_with_history
+
+    from oversight.inspections.models import Inspector
+
+    active = Inspector.objects.filter(is_active=True).count()
+    if active >= n:
+        return
+    taken = set(Inspector.objects.values_list("code", flat=True))
+    codes = [c for c in (f"BENCH-I{i:04d}" for i in range(1, 10 * n)) if c not in taken]
+    bulk_create_with_history(
+        [
+            Inspector(code=code, name=f"检查员{code[-4:]}", unit="福田区民政局", field="行政执法")
+            for code in codes[: n - active]
+        ],
+        Inspector,
+        batch_size=500,
+        default_change_reason="bench",
+    )
+    line("inspectors", f"created {n - active} (roster now {n})")
+
+
+def _child_draw() -> None:
+    import datetime
+
+    from django.db import transaction
+    from django.db.models import Max
+
+    from oversight.inspections import draw as draw_algorithm
+    from oversight.inspections.choices import DrawKind
+    from oversight.inspections.draw_services import (
+        inspection_draw_create,
+        inspection_draw_execute,
+        inspection_draw_verify,
+    )
+    from oversight.inspections.models import InspectionAssignment, InspectionDraw
+
+    kind, year = DrawKind.SPECIAL_INSPECTION, DRAW_YEAR
+    last = InspectionDraw.objects.filter(kind=kind, year=year).aggregate(r=Max("round"))["r"]
+    baseline, _ = _memory_kb()
+    timings: dict[str, float] = {}
+    algorithm_seconds = 0.0
+    original_execute = draw_algorithm.execute
+
+    def timed_execute(**kwargs):
+        nonlocal algorithm_seconds
+        began = time.perf_counter()
+        result = original_execute(**kwargs)
+        algorithm_seconds += time.perf_counter() - began
+        return result
+
+    with transaction.atomic():
+        began = time.perf_counter()
+        draw, _ = inspection_draw_create(
+            kind=kind,
+            year=year,
+            round=(last or 0) + 1,  # a fresh round: never the draw of an earlier run
+            ratio=DRAW_RATIO,
+            as_of=datetime.date.today(),
+        )
+        timings["create"] = time.perf_counter() - began
+        _, peak_create = _memory_kb()
+        draw_algorithm.execute = timed_execute
+        began = time.perf_counter()
+        draw, _ = inspection_draw_execute(draw_id=draw.pk)
+        timings["execute"] = time.perf_counter() - began
+        draw_algorithm.execute = original_execute
+        _, peak_execute = _memory_kb()
+        inspections = draw.inspections.count()
+        assignments = InspectionAssignment.objects.filter(inspection__draw=draw).count()
+        began = time.perf_counter()
+        problems = inspection_draw_verify(draw=draw)
+        timings["verify"] = time.perf_counter() - began
+        _, peak_verify = _memory_kb()
+        transaction.set_rollback(True)
+    print(
+        json.dumps(
+            {
+                **timings,
+                "algorithm": algorithm_seconds,
+                "n": draw.population_size,
+                "k": draw.sample_size,
+                "roster": len(draw.roster_text.split("\n")),
+                "inspections": inspections,
+                "assignments": assignments,
+                "problems": len(problems),
+                "baseline_kb": baseline,
+                "peak_create_kb": peak_create,
+                "peak_execute_kb": peak_execute,
+                "peak_verify_kb": peak_verify,
+                "method": "VmHWM" if Path("/proc/self/status").exists() else "ru_maxrss",
+            }
+        )
+    )
+
+
+@bench("zombies", "zombie detection (R-ZMB-01) over 1M organizations × 10 years of reports")
+def bench_zombies(args: argparse.Namespace, figures: dict) -> None:
+    import datetime
+
+    from django.db import connection, transaction
+
+    from oversight.zombies.detection import zombie_detect
+
+    _ensure_bench_annual_reports(ZOMBIE_REPORT_YEARS)
+    as_of = datetime.date.fromisoformat(ZOMBIE_AS_OF)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM oversight_annualreport")
+        line("annual reports", f"{cursor.fetchone()[0]:,}")
+    timings = []
+    for _ in range(3):
+        began = time.perf_counter()
+        dry = zombie_detect(as_of=as_of, dry_run=True)
+        timings.append(time.perf_counter() - began)
+    line("dry run (count only), best of 3", f"{min(timings):,.2f} s  (goal ≤ 2 s)")
+    line("candidates", f"{dry.candidates:,}  {dry.by_criterion}")
+    # The real run writes the flags; rolled back so that every bench run starts from the
+    # same database (a second run on the same date would write nothing and look faster).
+    with transaction.atomic():
+        began = time.perf_counter()
+        real = zombie_detect(as_of=as_of)
+        real_seconds = time.perf_counter() - began
+        began = time.perf_counter()
+        again = zombie_detect(as_of=as_of)
+        again_seconds = time.perf_counter() - began
+        transaction.set_rollback(True)
+    line("real run (writes the flags)", f"{real_seconds:,.2f} s  ({real.created:,} flags)")
+    line("second run, same date", f"{again_seconds:,.2f} s  ({again.created:,} new flags)")
+    figures.update(
+        zombie_candidates=dry.candidates,
+        zombie_dry_run_seconds=round(min(timings), 2),
+        zombie_real_run_seconds=round(real_seconds, 2),
+        zombie_second_run_seconds=round(again_seconds, 2),
+    )
+
+
+def _ensure_bench_annual_reports(years: range) -> None:
+    """Ten years of annual reports for the register, one INSERT … SELECT per missing year,
+    with a deterministic hash pattern: ~4% not filed, ~3% late, ~1% unsealed, ~3% with no
+    activity. Bench data only: no history rows. Skips the years already present."""
+    import datetime
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT year FROM oversight_annualreport")
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [y for y in years if y not in present]
+        for year in missing:
+            began = time.perf_counter()
+            cursor.execute(
+                """
+                INSERT INTO oversight_annualreport (
+                    organization_id, year, submitted_on, is_sealed, income, expenditure,
+                    net_assets, staff_count, full_time_staff, activities_held, party_members,
+                    probationary_party_members, status, supervisor_opinion, supervisor_remarks,
+                    result, remarks)
+                SELECT o.id, %(year)s,
+                       CASE WHEN h.v %% 100 < 3 THEN %(late)s ELSE %(on_time)s END,
+                       (h.v / 100) %% 100 <> 0,
+                       (h.v %% 997) * 1000, (h.v %% 991) * 900, (h.v %% 983) * 5000,
+                       h.v %% 30, h.v %% 7,
+                       CASE WHEN (h.v / 10000) %% 100 < 3 THEN 0 ELSE 1 + h.v %% 20 END,
+                       h.v %% 5, 0, 'awaiting_review', '', '', '', ''
+                FROM registry_organization o
+                CROSS JOIN LATERAL (SELECT abs(hashtext(o.uscc || %(year_text)s)) AS v) h
+                WHERE o.established_on <= %(dec31)s
+                  AND (o.deregistered_on IS NULL OR o.deregistered_on > %(deadline)s)
+                  AND (o.revoked_on IS NULL OR o.revoked_on > %(deadline)s)
+                  AND (h.v / 1000000) %% 100 >= 4
+                """,
+                {
+                    "year": year,
+                    "year_text": str(year),
+                    "dec31": datetime.date(year, 12, 31),
+                    "deadline": datetime.date(year + 1, 5, 31),
+                    "on_time": datetime.date(year + 1, 4, 15),
+                    "late": datetime.date(year + 1, 6, 20),
+                },
+            )
+            line(
+                f"annual reports {year}",
+                f"{cursor.rowcount:,} rows in {time.perf_counter() - began:,.1f} s",
+            )
+        if missing:
+            cursor.execute("ANALYZE oversight_annualreport")
+
+
+@bench("credit", "daily credit rules (DOMAIN.md §3) over 1M organizations × 10 years of reports")
+def bench_credit(args: argparse.Namespace, figures: dict) -> None:
+    import datetime
+
+    from django.db import connection, transaction
+
+    from oversight.credit.runs import credit_rules_run
+
+    _ensure_bench_annual_reports(ZOMBIE_REPORT_YEARS)
+    _ensure_bench_credit_records(ZOMBIE_REPORT_YEARS)
+    as_of = datetime.date.fromisoformat(CREDIT_AS_OF)
+    with connection.cursor() as cursor:
+        for table in ("annualreport", "penalty", "specialletter", "creditlisting"):
+            cursor.execute(f"SELECT COUNT(*) FROM oversight_{table}")
+            line(f"{table} rows", f"{cursor.fetchone()[0]:,}")
+    timings = []
+    for _ in range(3):
+        began = time.perf_counter()
+        dry = credit_rules_run(as_of=as_of, dry_run=True)
+        timings.append(time.perf_counter() - began)
+    line("dry run, best of 3", f"{min(timings):,.2f} s  (goal ≤ 5 s)")
+    line("candidates", f"{len(dry.candidates):,}")
+    for rule, (total, _new) in dry.counts_by_rule().items():
+        line(f"  {rule}", f"{total:,}")
+    # The real run writes the proposals; rolled back so that every bench run starts from the
+    # same database (a second run on the same date writes nothing and is the daily steady state).
+    with transaction.atomic():
+        began = time.perf_counter()
+        real = credit_rules_run(as_of=as_of)
+        real_seconds = time.perf_counter() - began
+        began = time.perf_counter()
+        again = credit_rules_run(as_of=as_of)
+        again_seconds = time.perf_counter() - began
+        transaction.set_rollback(True)
+    line("real run (writes the proposals)", f"{real_seconds:,.2f} s  ({len(real.new):,} new)")
+    line("second run, same date", f"{again_seconds:,.2f} s  ({len(again.new):,} new)")
+    figures.update(
+        credit_candidates=len(dry.candidates),
+        credit_dry_run_seconds=round(min(timings), 2),
+        credit_real_run_seconds=round(real_seconds, 2),
+        credit_second_run_seconds=round(again_seconds, 2),
+    )
+
+
+def _ensure_bench_credit_records(years: range) -> None:
+    """Report cycles for `years`, and a deterministic sprinkle of penalties, special letters and
+    abnormal listings over the register (bench data: bare INSERT … SELECT, no history rows),
+    only when missing."""
+    from django.db import connection
+
+    from oversight.annual_reports.models import AnnualReportCycle
+
+    for year in years:
+        AnnualReportCycle.objects.get_or_create(
+            year=year, defaults=AnnualReportCycle.defaults_for(year)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM oversight_penalty WHERE decision_no LIKE 'BENCH-%%'")
+        if cursor.fetchone()[0]:
+            return
+        began = time.perf_counter()
+        # Penalties: every 333rd organization, a warning, small fine, large fine or suspension
+        # in the three years before the bench date; some organizations get two.
+        cursor.execute(
+            """
+            INSERT INTO oversight_penalty (organization_id, kind, amount, decided_on,
+                                           decision_no, facts, legal_basis)
+            SELECT o.id,
+                   (ARRAY['warning','fine','fine','suspension'])[1 + o.id %% 4],
+                   CASE o.id %% 4 WHEN 1 THEN 2000 WHEN 2 THEN 80000 ELSE 0 END,
+                   DATE '2025-06-30' - (o.id %% 1000)::int,
+                   'BENCH-P-' || o.id || '-' || g.n, '基准测试', ''
+            FROM registry_organization o
+            CROSS JOIN generate_series(1, 2) g(n)
+            WHERE o.id %% 333 = 0 AND (g.n = 1 OR o.id %% 2 = 0)
+            LIMIT %(n)s
+            """,
+            {"n": CREDIT_BENCH_PENALTIES},
+        )
+        # Letters: two unsigned ones 30 days apart for every 997th organization.
+        cursor.execute(
+            """
+            INSERT INTO oversight_specialletter (organization_id, sent_on, tracking_no,
+                                                 signed_for, returned_on)
+            SELECT o.id, DATE '2025-03-01' + g.n * 30, 'BENCH-L-' || o.id || '-' || g.n,
+                   false, DATE '2025-03-08' + g.n * 30
+            FROM (SELECT id FROM registry_organization WHERE id %% 997 = 0 LIMIT %(n)s) o
+            CROSS JOIN generate_series(0, 1) g(n)
+            """,
+            {"n": CREDIT_BENCH_LETTER_ORGS},
+        )
+        # Abnormal listings for missed reports decided over the past three years: some due
+        # for escalation, some removable because the report was filed late.
+        cursor.execute(
+            """
+            INSERT INTO oversight_creditlisting (organization_id, organization_name, list_type,
+                action, ground, facts, evidence, decided_on, effective_on, authority,
+                decision_no, review_due_on, created_at)
+            SELECT o.id, o.name, 'abnormal', 'list', 'R-CRD-02(1)', '基准测试',
+                   jsonb_build_object('report_year', 2021),
+                   DATE '2022-06-15' + (o.id %% 900)::int, DATE '2022-06-15' + (o.id %% 900)::int,
+                   '深圳市福田区民政局', 'BENCH-C-' || o.id,
+                   DATE '2024-06-15' + (o.id %% 900)::int, now()
+            FROM (SELECT id, name FROM registry_organization WHERE id %% 199 = 0 LIMIT %(n)s) o
+            """,
+            {"n": CREDIT_BENCH_LISTINGS},
+        )
+        cursor.execute("ANALYZE oversight_penalty")
+        cursor.execute("ANALYZE oversight_specialletter")
+        cursor.execute("ANALYZE oversight_creditlisting")
+        line("credit records", f"generated in {time.perf_counter() - began:,.1f} s")

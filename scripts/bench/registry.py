@@ -1,0 +1,227 @@
+"""Bench sections of the register: the synthetic register, Excel export and import, the admin."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .core import EXPORT_ROWS, IMPORT_ROWS, REGISTER_SIZE, ROOT, _memory_kb, bench, line, mb
+
+
+@bench("generate", f"generate a register of {REGISTER_SIZE:,} organizations (seed_demo --orgs)")
+def bench_generate(args: argparse.Namespace, figures: dict) -> None:
+    from django.core.management import call_command
+
+    from registry.models import Organization
+
+    n = args.orgs
+    present = Organization.objects.count()
+    if present >= n and not args.regenerate:
+        line("skipped", f"the bench database holds {present:,} organizations (--regenerate)")
+        figures["organizations"] = present
+        return
+    began = time.perf_counter()
+    call_command("seed_demo", orgs=n, verbosity=1)
+    seconds = time.perf_counter() - began
+    total = Organization.objects.count()
+    line("time", f"{seconds:,.1f} s  ({n / seconds:,.0f} organizations/s, with history rows)")
+    line("organizations now", f"{total:,}")
+    figures.update(generate_seconds=round(seconds, 2), organizations=total)
+
+
+@bench("export", f"export {EXPORT_ROWS:,} organizations to Excel")
+def bench_export(args: argparse.Namespace, figures: dict) -> None:
+    # In a child process, so that its peak RSS is the export's plus the interpreter and
+    # Django (measured by the child before it exports), not this process's 1M-row history.
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "export.xlsx"
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scripts.bench",
+                "--child-export",
+                str(args.export_rows),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+            cwd=ROOT,
+            check=False,
+        )
+        if child.returncode != 0:
+            line("failed", child.stderr.strip().splitlines()[-1] if child.stderr else "?")
+            print(child.stderr, file=sys.stderr)
+            return
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+    line("rows written", f"{result['rows']:,}")
+    line("time", f"{result['seconds']:,.1f} s  ({result['rows'] / result['seconds']:,.0f} rows/s)")
+    line(
+        f"peak memory (child {result['method']})",
+        f"{mb(result['peak_kb'])}  (RSS before the export {mb(result['baseline_kb'])}: "
+        f"Python + Django; the export adds {mb(result['peak_kb'] - result['baseline_kb'])})",
+    )
+    line("file size", f"{result['bytes'] / 1024 / 1024:,.1f} MB")
+    figures.update(
+        export_rows=result["rows"],
+        export_seconds=round(result["seconds"], 2),
+        export_peak_rss_mb=round(result["peak_kb"] / 1024),
+        export_rss_increase_mb=round((result["peak_kb"] - result["baseline_kb"]) / 1024),
+    )
+
+
+def _child_export(rows: int, path: str) -> None:
+    from registry.exports import organizations_export_xlsx
+    from registry.models import Organization
+
+    # An unsliced queryset (the export may filter or iterate it as it likes).
+    last_pk = Organization.objects.order_by("pk").values_list("pk", flat=True)[rows - 1]
+    queryset = Organization.objects.filter(pk__lte=last_pk).order_by("pk")
+    baseline, _ = _memory_kb()
+    began = time.perf_counter()
+    with open(path, "wb") as fileobj:
+        written = organizations_export_xlsx(queryset=queryset, fileobj=fileobj)
+    seconds = time.perf_counter() - began
+    _, peak = _memory_kb()
+    print(
+        json.dumps(
+            {
+                "rows": written,
+                "seconds": seconds,
+                "baseline_kb": baseline,
+                "peak_kb": peak,
+                "method": "VmHWM" if Path("/proc/self/status").exists() else "ru_maxrss",
+                "bytes": os.path.getsize(path),
+            }
+        )
+    )
+
+
+@bench("import", f"import {IMPORT_ROWS:,} rows from Excel (changed phone numbers)")
+def bench_import(args: argparse.Namespace, figures: dict) -> None:
+    import openpyxl
+    from django.db import transaction
+
+    from registry.choices import LifecycleStatus
+    from registry.exports import PHONE, organizations_export_xlsx
+    from registry.imports import organizations_import
+    from registry.models import Organization
+
+    n = args.import_rows
+    # Active organizations from the middle of the register, away from the export's rows.
+    active = Organization.objects.filter(status=LifecycleStatus.ACTIVE).order_by("pk")
+    total = active.count()
+    if total < n:
+        line("skipped", f"only {total:,} active organizations")
+        return
+    offset = min(total // 2, total - n)
+    first_pk = active.values_list("pk", flat=True)[offset]
+    last_pk = active.filter(pk__gte=first_pk).values_list("pk", flat=True)[n - 1]
+    exported = io.BytesIO()
+    organizations_export_xlsx(
+        queryset=active.filter(pk__gte=first_pk, pk__lte=last_pk), fileobj=exported
+    )
+
+    exported.seek(0)
+    book = openpyxl.load_workbook(exported)
+    sheet = book.active
+    header_row, phone_col = _find_header(sheet, PHONE)
+    cells = sheet.iter_rows(min_row=header_row + 1, min_col=phone_col, max_col=phone_col)
+    for i, (cell,) in enumerate(cells):
+        cell.value = f"0755-2{i:07d}"
+    edited = io.BytesIO()
+    book.save(edited)
+    line("file", f"{n:,} rows, {edited.tell() / 1024 / 1024:,.1f} MB (联系电话 changed)")
+
+    edited.seek(0)
+    began = time.perf_counter()
+    preview = organizations_import(fileobj=edited, commit=False)
+    preview_seconds = time.perf_counter() - began
+    line(
+        "preview (commit=False)",
+        f"{preview_seconds:,.1f} s  ({len(preview.errors)} errors)",
+    )
+
+    edited.seek(0)
+    with transaction.atomic():
+        began = time.perf_counter()
+        result = organizations_import(fileobj=edited, commit=True)
+        seconds = time.perf_counter() - began
+        # The bench database stays as generated: the import is measured, then undone.
+        transaction.set_rollback(True)
+    line(
+        "import (commit=True)",
+        f"{seconds:,.1f} s  ({n / seconds:,.0f} rows/s; created {result.created:,}, "
+        f"updated {result.updated:,}, errors {len(result.errors):,}; rolled back)",
+    )
+    for error in result.errors[:5]:
+        line("  error", f"row {error.row} {error.column}: {error.message}")
+    figures.update(
+        import_rows=n,
+        import_preview_seconds=round(preview_seconds, 2),
+        import_seconds=round(seconds, 2),
+        import_updated=result.updated,
+        import_errors=len(result.errors),
+    )
+
+
+def _find_header(sheet, header: str) -> tuple[int, int]:
+    for row in sheet.iter_rows(min_row=1, max_row=5):
+        for cell in row:
+            if str(cell.value or "").strip() == header:
+                return cell.row, cell.column
+    raise SystemExit(f"column {header} not found in the exported sheet")
+
+
+@bench("admin", "admin changelist of organizations, 100 rows a page")
+def bench_admin(args: argparse.Namespace, figures: dict) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.models import Organization
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+    some = Organization.objects.filter(status="active").order_by("pk").first()
+    url = "/admin/registry/organization/"
+    cases = [
+        ("first page", ""),
+        ("page 50 (offset 4,900)", "?p=49"),
+        ("search name 春晖", "?q=春晖"),
+        ("search USCC (exact)", f"?q={some.uscc}" if some else "?q=x"),
+        ("filter 社会团体", "?org_type=social_group"),
+        ("filter 注销办理中", "?status=deregistering"),
+        ("search 协会 + filter 社会团体", "?q=协会&org_type=social_group"),
+    ]
+    for label, query in cases:
+        timings, queries, status, size = [], 0, 0, 0
+        for attempt in range(args.repeats + 1):
+            with CaptureQueriesContext(connection) as captured:
+                began = time.perf_counter()
+                response = client.get(url + query)
+                elapsed = time.perf_counter() - began
+            status, size = response.status_code, len(response.content)
+            queries = len(captured.captured_queries)
+            if attempt:  # the first request warms caches and is not counted
+                timings.append(elapsed * 1000)
+        median = statistics.median(timings)
+        line(
+            label,
+            f"HTTP {status}, {queries} queries, median {median:,.0f} ms "
+            f"(min {min(timings):,.0f}, max {max(timings):,.0f}; {size / 1024:,.0f} KB)",
+        )
+        figures[f"admin {label}"] = {"queries": queries, "median_ms": round(median, 1)}
