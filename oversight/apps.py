@@ -6,6 +6,10 @@ class OversightConfig(AppConfig):
     verbose_name = "监督管理"
 
     def ready(self) -> None:
+        from common.history import expose_history_models
+
+        expose_history_models(self)
+
         # D11: registry's lifecycle and 变更登记 refuse what oversight's audits do not allow.
         from oversight.inspections.services import departure_audit_guard, liquidation_audit_guard
         from registry.services import (

@@ -50,7 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: Chinese is the product's language, not one negotiated with the
+    # browser (an English Accept-Language must not turn the admin into English).
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -128,6 +129,7 @@ SCOPE_UNIT_MODEL = "registry.SupervisingUnit"
 
 # Django's cache: Redis when REDIS_URL is set (shared by every gunicorn worker, so the API
 # throttle counts per token across processes), otherwise memory of the one process.
+LANGUAGES = [("zh-hans", "简体中文")]
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
