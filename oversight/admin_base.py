@@ -1,4 +1,4 @@
-"""admin_base: moved from the flat oversight package (see docs/architecture.md)."""
+"""Admin pieces every supervision subject shares: records nobody deletes, file downloads."""
 
 from __future__ import annotations
 

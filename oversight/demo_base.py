@@ -1,4 +1,4 @@
-"""demo_base: moved from the flat oversight package (see docs/architecture.md)."""
+"""What every supervision demo step shares: the demo organizations as of the horizon, seeded streams, dated writes."""
 
 from __future__ import annotations
 

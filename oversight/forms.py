@@ -1,4 +1,4 @@
-"""forms: moved from the flat oversight package (see docs/architecture.md)."""
+"""Form pieces every supervision subject's admin shares."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""import_cells: part of the registry demo (see __init__.py)."""
+"""Cell parsers of the organization import: each returns a value or raises with the rule broken."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""admin: moved from the flat oversight package (see docs/architecture.md)."""
+"""Admin of annual-report cycles and reports: opinion and review actions, Excel import/export."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""api: moved from the flat oversight package (see docs/architecture.md)."""
+"""API of annual reports: read, and the supervising unit's preliminary opinion (DESIGN.md §4.1)."""
 
 from __future__ import annotations
 

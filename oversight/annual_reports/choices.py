@@ -1,4 +1,4 @@
-"""choices: moved from the flat oversight package (see docs/architecture.md)."""
+"""Vocabularies of annual reports: review model (D3), status, opinion and review result."""
 
 from django.db import models
 

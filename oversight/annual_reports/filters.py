@@ -1,4 +1,4 @@
-"""filters: moved from the flat oversight package (see docs/architecture.md)."""
+"""AnnualReportFilterSet, shared by the admin changelist, the API and the Excel export."""
 
 from __future__ import annotations
 

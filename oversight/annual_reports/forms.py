@@ -1,4 +1,4 @@
-"""forms: moved from the flat oversight package (see docs/architecture.md)."""
+"""Admin forms of annual reports: the report's figures and the bureau's review."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""selectors: moved from the flat oversight package (see docs/architecture.md)."""
+"""Reads about annual reports used by several callers: who owes a report, who has not filed."""
 
 from __future__ import annotations
 

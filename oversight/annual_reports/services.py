@@ -1,4 +1,4 @@
-"""services: moved from the flat oversight package (see docs/architecture.md)."""
+"""Writes of annual reports that carry rules: cycles, submission, opinion, review (R-ANN-01…10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""choices: moved from the flat oversight package (see docs/architecture.md)."""
+"""Vocabularies of the credit lists: lists, standing, legal grounds, removal grounds, penalties, decisions."""
 
 from django.db import models
 

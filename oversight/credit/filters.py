@@ -1,4 +1,4 @@
-"""filters: moved from the flat oversight package (see docs/architecture.md)."""
+"""CreditListingFilterSet, shared by the admin, the API and the public page."""
 
 from __future__ import annotations
 

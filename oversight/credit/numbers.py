@@ -1,4 +1,4 @@
-"""numbers: moved from the flat oversight package (see docs/architecture.md)."""
+"""Decision numbers of credit-list decisions, allocated without gaps per year under a lock (R-CRD-11)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""runs: moved from the flat oversight package (see docs/architecture.md)."""
+"""The daily credit-rules job: evaluate every rule, store new proposals idempotently, or show a dry run."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""tasks: moved from the flat oversight package (see docs/architecture.md)."""
+"""Celery entry points of the credit lists: the daily rules run (R-XC-02)."""
 
 from __future__ import annotations
 

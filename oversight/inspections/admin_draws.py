@@ -1,4 +1,4 @@
-"""admin_draws: moved from the flat oversight package (see docs/architecture.md)."""
+"""Admin of 双随机 draws: create (commit) and execute (reveal) as tasks, the frozen inputs never listed."""
 
 from __future__ import annotations
 

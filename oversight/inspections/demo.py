@@ -1,4 +1,4 @@
-"""demo: moved from the flat oversight package (see docs/architecture.md)."""
+"""Demo of inspections: the inspector register with its conflicts, and the four draws moved along by the services."""
 
 from __future__ import annotations
 

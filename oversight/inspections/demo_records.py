@@ -1,4 +1,4 @@
-"""demo_records: moved from the flat oversight package (see docs/architecture.md)."""
+"""Demo of audits, the 2021 joint inspection, interviews and circulars."""
 
 from __future__ import annotations
 

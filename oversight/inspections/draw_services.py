@@ -1,4 +1,4 @@
-"""draw_services: moved from the flat oversight package (see docs/architecture.md)."""
+"""Draw services: freeze the inputs and commit, execute and store the result (COPY on PostgreSQL), verify."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""choices: moved from the flat oversight package (see docs/architecture.md)."""
+"""Vocabularies of the zombie cleanup: criteria of R-ZMB-01, case stages and their transitions (R-ZMB-02)."""
 
 from django.db import models
 

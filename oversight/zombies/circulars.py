@@ -1,4 +1,4 @@
-"""circulars: moved from the flat oversight package (see docs/architecture.md)."""
+"""Monthly circulars of the cleanup's progress per supervising unit, each with its Excel workbook (R-ZMB-03)."""
 
 from __future__ import annotations
 

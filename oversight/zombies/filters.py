@@ -1,4 +1,4 @@
-"""filters: moved from the flat oversight package (see docs/architecture.md)."""
+"""ZombieCaseFilterSet, shared by the admin, the API and the progress report."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""selectors: moved from the flat oversight package (see docs/architecture.md)."""
+"""Reads of the zombie cleanup used by several callers: progress per supervising unit."""
 
 from __future__ import annotations
 

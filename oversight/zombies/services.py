@@ -1,4 +1,4 @@
-"""services: moved from the flat oversight package (see docs/architecture.md)."""
+"""Zombie cases: confirm a flag into a case and move it through its stages, moving the register with it."""
 
 from __future__ import annotations
 

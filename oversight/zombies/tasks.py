@@ -1,4 +1,4 @@
-"""tasks: moved from the flat oversight package (see docs/architecture.md)."""
+"""Celery entry points of the zombie cleanup: monthly detection and circulars."""
 
 from __future__ import annotations
 

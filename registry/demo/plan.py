@@ -1,4 +1,4 @@
-"""plan: part of the registry demo (see __init__.py)."""
+"""The Futian demo register as a pure plan: slots, names, USCCs, dates, ratings — no database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""reference: part of the registry demo (see __init__.py)."""
+"""Reference data of the demo: supervising units, names, places, and the quotas that give the seed letter's figures."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""steps: part of the registry demo (see __init__.py)."""
+"""The seed-step framework of `seed_demo`: each app registers its steps with an order."""
 
 from __future__ import annotations
 

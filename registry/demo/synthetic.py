@@ -1,4 +1,4 @@
-"""synthetic: part of the registry demo (see __init__.py)."""
+"""The synthetic register of `seed_demo --orgs N`: deterministic rows, COPY on PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""units: part of the registry demo (see __init__.py)."""
+"""The demo's supervising units (district departments and street offices)."""
 
 from __future__ import annotations
 

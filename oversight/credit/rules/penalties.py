@@ -1,4 +1,4 @@
-"""penalties: moved from the flat oversight package (see docs/architecture.md)."""
+"""Rules on penalties: a warning or small fine (R-CRD-02(5)); serious penalties R-CRD-05(2)(3)(4)(7) and repeats R-CRD-05(5)."""
 
 from __future__ import annotations
 

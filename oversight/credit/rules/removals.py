@@ -1,4 +1,4 @@
-"""removals: moved from the flat oversight package (see docs/architecture.md)."""
+"""Rules of removal and escalation: R-CRD-07/08 removals, R-CRD-05(1) after two full years with the R-CRD-06 restart."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""reports: moved from the flat oversight package (see docs/architecture.md)."""
+"""Rules on annual reports and rectification: R-CRD-02(1) missing, late or unsealed reports; R-CRD-02(3) overdue rectification."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""unreachable: moved from the flat oversight package (see docs/architecture.md)."""
+"""Rule R-CRD-02(6) / R-CRD-03: unreachable at the registered address after two unsigned special letters (D6)."""
 
 from __future__ import annotations
 

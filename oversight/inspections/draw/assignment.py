@@ -1,4 +1,4 @@
-"""assignment: moved from the flat oversight package (see docs/architecture.md)."""
+"""Inspectors for each selected organization: conflicts excluded, load bounded (R-INS-04, R-INS-10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""protocol: moved from the flat oversight package (see docs/architecture.md)."""
+"""The two steps of a draw, commit and execute, and the document published with it (DESIGN.md §4.2)."""
 
 from __future__ import annotations
 
