@@ -29,13 +29,14 @@ DRAW_BULK_FIELDS = ("population_text", "strata_text", "roster_text", "conflicts_
 # ---------------------------------------------------------------------------- draws
 
 
-def _enqueue(request, task, *args: Any) -> None:
-    """Send a task once the surrounding transaction commits (STYLE.md: async). Without a
-    worker (eager mode) it runs at once, so its refusal is shown like any other error."""
+def _enqueue(request, task, **kwargs: Any) -> None:
+    """Send a task once the surrounding transaction commits (STYLE.md: async), by keyword
+    only, so a reordered signature cannot misread a queued message. Without a worker (eager
+    mode) it runs at once, so its refusal is shown like any other error."""
 
     def send() -> None:
         try:
-            task.delay(*args)
+            task.delay(**kwargs)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
 
@@ -132,17 +133,20 @@ class InspectionDrawAdmin(RecordAdminMixin, admin.ModelAdmin):
         form = DrawCreateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
+            known_at = data["public_value_known_at"]
             _enqueue(
                 request,
                 inspection_draw_create_task,
-                data["kind"],
-                data["year"],
-                data["round"],
-                str(data["ratio"]),
-                data["stratify_by"],
-                data["public_value_source"],
-                data["as_of"].isoformat(),
-                request.user.pk,
+                kind=data["kind"],
+                year=data["year"],
+                round=data["round"],
+                ratio=str(data["ratio"]),
+                stratify_by=data["stratify_by"],
+                public_value_source=data["public_value_source"],
+                public_value_known_at=known_at.isoformat() if known_at else None,
+                report_year=data["report_year"],
+                as_of=data["as_of"].isoformat(),
+                actor_id=request.user.pk,
             )
             draw = InspectionDraw.objects.filter(
                 kind=data["kind"], year=data["year"], round=data["round"]
@@ -191,9 +195,9 @@ class InspectionDrawAdmin(RecordAdminMixin, admin.ModelAdmin):
             _enqueue(
                 request,
                 inspection_draw_execute_task,
-                draw.pk,
-                form.cleaned_data["public_value"],
-                request.user.pk,
+                draw_id=draw.pk,
+                public_value=form.cleaned_data["public_value"],
+                actor_id=request.user.pk,
             )
             if InspectionDraw.objects.filter(pk=draw.pk, status="executed").exists():
                 self.message_user(request, f"{draw}已执行，抽取结果已生成。", messages.SUCCESS)
@@ -204,7 +208,11 @@ class InspectionDrawAdmin(RecordAdminMixin, admin.ModelAdmin):
                     messages.INFO,
                 )
             return None
-        source = draw.public_value_source or "（未声明，公开随机值留空）"
+        source = (
+            f"{draw.public_value_source}（{draw.public_value_known_at_text} 公布）"
+            if draw.public_value_source
+            else "（未声明，公开随机值留空）"
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": "执行抽查：确认",

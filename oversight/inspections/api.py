@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from django.db.models import Prefetch, QuerySet
@@ -22,6 +23,7 @@ from rest_framework.reverse import reverse
 from common.api.fields import ChoiceLabelField
 from common.api.viewsets import ScopedReadOnlyModelViewSet
 from common.excel import XLSX_CONTENT_TYPE
+from common.scoping import user_scope_unit_id
 from oversight.inspections.filters import (
     AuditFilterSet,
     CircularFilterSet,
@@ -36,6 +38,7 @@ from oversight.inspections.models import (
     InspectionDraw,
     Inspector,
 )
+from oversight.inspections.selectors import circular_attachment_rows_for_unit
 from registry.api.serializers import OrganizationBriefSerializer, SupervisingUnitBriefSerializer
 from registry.api.views import RECORD_SCOPE_NOTE
 
@@ -352,6 +355,21 @@ class CircularViewSet(ScopedReadOnlyModelViewSet):
         circular = self.get_object()
         if not circular.attachment:
             raise Http404
+        unit_id = user_scope_unit_id(request.user)
+        if unit_id is not None and circular.supervising_unit_id is None:
+            # A district-wide circular: a department gets its own organizations' rows only.
+            try:
+                data = circular_attachment_rows_for_unit(circular=circular, unit_id=unit_id)
+            except FileNotFoundError as exc:
+                raise Http404 from exc
+            if data is None:
+                raise Http404
+            return FileResponse(
+                io.BytesIO(data),
+                as_attachment=True,
+                filename=Path(circular.attachment.name).name,
+                content_type=XLSX_CONTENT_TYPE,
+            )
         try:
             handle = circular.attachment.open("rb")
         except FileNotFoundError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -10,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -18,6 +21,7 @@ from common.actors import saved_user
 from common.pgcopy import copy_text_value
 from oversight.inspections import draw as draw_algorithm
 from oversight.inspections.choices import (
+    DrawKind,
     DrawStatus,
     DrawStratification,
 )
@@ -140,6 +144,8 @@ def inspection_draw_create(
     ratio: Decimal = draw_algorithm.DEFAULT_RATIO,
     stratify_by: str = "",
     public_value_source: str = "",
+    public_value_known_at: datetime.datetime | None = None,
+    report_year: int | None = None,
     as_of: datetime.date | None = None,
     population_rule: str = "",
     actor: Any = None,
@@ -155,6 +161,12 @@ def inspection_draw_create(
     codes, strata = draw_population(as_of=as_of, stratify_by=stratify_by)
     roster, conflicts = draw_roster_and_conflicts(as_of=as_of, population=codes)
     nonce = draw_algorithm.new_nonce()
+    if public_value_known_at is not None:
+        # The commitment binds the time to the minute (D17); store exactly what is bound.
+        public_value_known_at = public_value_known_at.replace(second=0, microsecond=0)
+    known_at_text = InspectionDraw(
+        public_value_known_at=public_value_known_at
+    ).public_value_known_at_text
     try:
         commitment = draw_algorithm.commit(
             ratio=ratio,
@@ -164,12 +176,16 @@ def inspection_draw_create(
             population=codes,
             strata=strata,
             public_value_source=public_value_source,
+            public_value_known_at=known_at_text,
         )
     except draw_algorithm.DrawError as exc:
         raise ValidationError({"__all__": str(exc)}) from exc
+    if report_year is None and kind == DrawKind.ANNUAL_REPORT_AUDIT:
+        report_year = year - 1  # D16: the year's audit covers last year's reports
     draw = InspectionDraw(
         kind=kind,
         year=year,
+        report_year=report_year,
         round=round,
         ratio=ratio,
         stratify_by=stratify_by,
@@ -190,7 +206,8 @@ def inspection_draw_create(
         conflicts_hash=commitment.conflicts_sha256,
         nonce=nonce,
         nonce_hash=commitment.nonce_sha256,
-        public_value_source=public_value_source,
+        public_value_source=commitment.public_value_source,
+        public_value_known_at=public_value_known_at,
         created_by=saved_user(actor),
     )
     try:
@@ -217,12 +234,7 @@ def inspection_draw_execute(
                     {"public_value": "该抽查已经执行，不能重新执行或更换公开随机值。"}
                 )
             return draw, False
-        if draw.public_value_source and not public_value.strip():
-            raise ValidationError(
-                {
-                    "public_value": f"创建时声明了公开随机值来源（{draw.public_value_source}），须录入该值后执行。"
-                }
-            )
+        _check_public_value(draw, public_value)
         try:
             result = draw_algorithm.execute(
                 nonce=bytes(draw.nonce), public_value=public_value, **draw_inputs(draw)
@@ -236,7 +248,76 @@ def inspection_draw_execute(
         draw.executed_at = timezone.now()
         draw.executed_by = saved_user(actor)
         draw.save(update_fields=["status", "public_value", "seed", "executed_at", "executed_by"])
+        transaction.on_commit(lambda: draw_public_files_write(draw=draw))
     return draw, True
+
+
+PUBLIC_FILES = {
+    "population.txt": "population_text",
+    "roster.txt": "roster_text",
+    "conflicts.tsv": "conflicts_text",
+    "strata.tsv": "strata_text",
+    "draw.json": None,
+}
+
+
+def draw_public_file_path(draw: InspectionDraw, name: str) -> str:
+    # The commitment in the folder name: a file can only ever belong to this one draw, even
+    # if a database is restored beside an older media folder whose draws had the same ids.
+    return f"public/draws/{draw.pk}-{draw.nonce_hash[:16]}/{name}"
+
+
+def draw_public_files_write(*, draw: InspectionDraw) -> dict[str, str]:
+    """一公开: write an executed draw's public files once, with the SHA-256 of each beside it
+    (served as its ETag). They never change after execution (the draw row is immutable), so
+    the public pages serve these files instead of rebuilding megabytes on every request.
+    Returns {name: sha256}; files already written are left as they are."""
+    from oversight.inspections.selectors import draw_published_document
+
+    if not draw.is_executed:
+        raise ValidationError({"__all__": "抽查尚未执行，不能生成公开文件。"})
+    digests = {}
+    for name, field in PUBLIC_FILES.items():
+        if name == "strata.tsv" and not draw.strata_hash:
+            continue
+        path = draw_public_file_path(draw, name)
+        if default_storage.exists(path) and default_storage.exists(f"{path}.sha256"):
+            with default_storage.open(f"{path}.sha256", "rb") as handle:
+                digests[name] = handle.read().decode("ascii")
+            continue
+        text = draw_published_document(draw) if field is None else getattr(draw, field)
+        data = text.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        default_storage.save(f"{path}.sha256", ContentFile(digest.encode("ascii")))
+        default_storage.save(path, ContentFile(data))
+        digests[name] = digest
+    return digests
+
+
+def _check_public_value(draw: InspectionDraw, public_value: str) -> None:
+    """D17: only the value declared at creation, and only once it is known. A value for a
+    draw that declared none would let whoever holds the nonce try values offline and pick
+    the selection; a declared value used before its time was not yet public."""
+    if not draw.public_value_source:
+        if public_value:
+            raise ValidationError(
+                {"public_value": "创建时未声明公开随机值来源，执行时不能使用公开随机值（D17）。"}
+            )
+        return
+    if not public_value.strip():
+        raise ValidationError(
+            {
+                "public_value": f"创建时声明了公开随机值来源（{draw.public_value_source}），"
+                "须录入该值后执行。"
+            }
+        )
+    if draw.public_value_known_at and timezone.now() < draw.public_value_known_at:
+        raise ValidationError(
+            {
+                "public_value": f"声明的公开随机值在 {draw.public_value_known_at_text} 才公布，"
+                "此前不能执行（D17）。"
+            }
+        )
 
 
 _ID_CHUNK = 20000
@@ -414,7 +495,16 @@ def inspection_draw_verify(*, draw: InspectionDraw) -> list[str]:
             draw_algorithm.conflicts_hash(conflicts=inputs["conflicts"]),
             draw.conflicts_hash,
         ),
-        ("随机数", draw_algorithm.nonce_hash(nonce=bytes(draw.nonce)), draw.nonce_hash),
+        (
+            "随机数",
+            draw_algorithm.nonce_hash(
+                nonce=bytes(draw.nonce),
+                declaration=draw_algorithm.public_value_declaration(
+                    source=draw.public_value_source, known_at=draw.public_value_known_at_text
+                ),
+            ),
+            draw.nonce_hash,
+        ),
     ]
     if inputs["strata"] is not None or draw.strata_hash:
         checks.append(

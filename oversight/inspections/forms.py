@@ -40,7 +40,7 @@ class DrawCreateForm(forms.Form):
     """Step 1 of a draw (DESIGN.md §4.2): what is committed to before anyone knows the seed."""
 
     kind = forms.ChoiceField(label="抽查类型", choices=DrawKind.choices)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2999)
+    year = forms.IntegerField(label="抽查年度", min_value=2000, max_value=2999)
     round = forms.IntegerField(label="批次", min_value=1, max_value=999, initial=1)
     ratio = forms.DecimalField(
         label="抽查比例",
@@ -61,11 +61,26 @@ class DrawCreateForm(forms.Form):
         help_text="可选。声明一个现在无人知道、执行时才公开的数值，例如“某日某期公开彩票开奖号码”；"
         "执行时须录入该值。",
     )
+    public_value_known_at = forms.DateTimeField(
+        label="公开随机值公布时间",
+        required=False,
+        help_text="声明了来源时必填：该值何时公布（如 2022-06-05 21:30）。此前不能执行（D17）。",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    report_year = forms.IntegerField(
+        label="所查报告年度",
+        required=False,
+        min_value=1949,
+        max_value=9999,
+        help_text="年度报告抽查所查的报告年度，通常为抽查年度的上一年（D16）。",
+    )
     as_of = forms.DateField(label="名录截止日", initial=timezone.localdate, widget=DATE_WIDGET)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year - 1
+        # D16: a draw is labelled by the year it is drawn; the reports it audits are last year's.
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["report_year"].initial = timezone.localdate().year - 1
 
     def clean(self):
         cleaned = super().clean()
@@ -75,6 +90,10 @@ class DrawCreateForm(forms.Form):
             raise ValidationError(
                 "同一类型、年度、批次的抽查已经存在；如需再抽一批，请使用新的批次号。"
             )
+        if bool(cleaned.get("public_value_source", "").strip()) != bool(
+            cleaned.get("public_value_known_at")
+        ):
+            self.add_error("public_value_known_at", "公开随机值的来源和公布时间须一并声明（D17）。")
         return cleaned
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common.scoping import ScopedQuerySet
@@ -98,7 +99,14 @@ class InspectionDraw(models.Model):
     scope_unit_path = "inspections__organization__supervising_unit"
 
     kind = models.CharField("抽查类型", max_length=32, choices=DrawKind.choices)
-    year = models.PositiveSmallIntegerField("年度")
+    # D16: labelled by the year the draw is made (the 2021 draw audits the 2020 reports).
+    year = models.PositiveSmallIntegerField("抽查年度")
+    report_year = models.PositiveSmallIntegerField(
+        "所查报告年度",
+        null=True,
+        blank=True,
+        help_text="年度报告抽查所查的报告年度（D16）；其他抽查为空。",
+    )
     round = models.PositiveSmallIntegerField("批次", default=1)
     ratio = models.DecimalField(
         "抽查比例",
@@ -134,6 +142,12 @@ class InspectionDraw(models.Model):
         max_length=300,
         blank=True,
         help_text="创建时声明、届时才会公开的数值来源，例如某日某公开彩票开奖号码。",
+    )
+    public_value_known_at = models.DateTimeField(
+        "公开随机值公布时间",
+        null=True,
+        blank=True,
+        help_text="声明的公开随机值何时公布；此前不能执行抽查（D17）。与来源一并计入承诺值。",
     )
     public_value = models.CharField("公开随机值", max_length=300, blank=True)
     seed = models.CharField("种子", max_length=64, blank=True)
@@ -178,6 +192,13 @@ class InspectionDraw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年{self.get_kind_display()}第{self.round}批"
+
+    @property
+    def public_value_known_at_text(self) -> str:
+        """The declared time as bound into the commitment (D17): local time, to the minute."""
+        if self.public_value_known_at is None:
+            return ""
+        return timezone.localtime(self.public_value_known_at).isoformat(timespec="minutes")
 
     @property
     def is_executed(self) -> bool:

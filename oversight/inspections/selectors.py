@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from oversight.inspections import draw as draw_algorithm
 from oversight.inspections.choices import InspectionOutcome, InspectionStatus
-from oversight.inspections.models import Inspection, InspectionAssignment, InspectionDraw
+from oversight.inspections.models import Circular, Inspection, InspectionAssignment, InspectionDraw
+from registry.models import Organization
+
+USCC_HEADER = "统一社会信用代码"
 
 
 def inspections_overdue_rectification(*, as_of: datetime.date) -> QuerySet[Inspection]:
@@ -61,6 +66,7 @@ def draw_commitment(draw: InspectionDraw) -> draw_algorithm.DrawCommitment:
         strata_sha256=draw.strata_hash or None,
         nonce_sha256=draw.nonce_hash,
         public_value_source=draw.public_value_source,
+        public_value_known_at=draw.public_value_known_at_text,
         inspectors_per_organization=draw.inspectors_per_org,
         candidate_window=draw.candidate_window,
         warning=draw.ratio_warning or None,
@@ -113,6 +119,51 @@ def draw_published_document(draw: InspectionDraw) -> str:
         result=result,
         nonce=bytes(draw.nonce) if result else None,
         public_value=draw.public_value if result else None,
-        metadata={"kind": draw.kind, "year": draw.year, "round": draw.round},
+        metadata={
+            "kind": draw.kind,
+            "year": draw.year,
+            "round": draw.round,
+            **(
+                {"executed_at": timezone.localtime(draw.executed_at).isoformat(timespec="seconds")}
+                if result and draw.executed_at
+                else {}
+            ),
+        },
     )
     return draw_algorithm.draw_document_json(doc)
+
+
+def circular_attachment_rows_for_unit(*, circular: Circular, unit_id: int) -> bytes | None:
+    """A district-wide circular's workbook as one department may see it: on every sheet with
+    a 统一社会信用代码 column, only the rows of the organizations that unit supervises; sheets
+    without one are left out. None when nothing of the workbook concerns the unit.
+
+    A circular addressed to nobody in particular (e.g. the missing-report list) goes to every
+    department, but each department's token must see only its own organizations' rows."""
+    from openpyxl import Workbook, load_workbook
+
+    with circular.attachment.open("rb") as handle:
+        source = load_workbook(io.BytesIO(handle.read()), read_only=True)
+    own = set(
+        Organization.objects.filter(supervising_unit_id=unit_id).values_list("uscc", flat=True)
+    )
+    result = Workbook(write_only=True)
+    kept = 0
+    for sheet in source.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header or USCC_HEADER not in header:
+            continue
+        column = header.index(USCC_HEADER)
+        target = result.create_sheet(sheet.title)
+        target.append(list(header))
+        for row in rows:
+            if row[column] in own:
+                target.append(list(row))
+                kept += 1
+    source.close()
+    if not kept:
+        return None
+    buffer = io.BytesIO()
+    result.save(buffer)
+    return buffer.getvalue()

@@ -21,6 +21,8 @@ def inspection_draw_create_task(
     ratio: str = "0.10",
     stratify_by: str = "",
     public_value_source: str = "",
+    public_value_known_at: str | None = None,
+    report_year: int | None = None,
     as_of: str | None = None,
     actor_id: int | None = None,
 ) -> int:
@@ -32,6 +34,12 @@ def inspection_draw_create_task(
         ratio=Decimal(ratio),
         stratify_by=stratify_by,
         public_value_source=public_value_source,
+        public_value_known_at=(
+            datetime.datetime.fromisoformat(public_value_known_at)
+            if public_value_known_at
+            else None
+        ),
+        report_year=report_year,
         as_of=datetime.date.fromisoformat(as_of) if as_of else None,
         actor=_user(actor_id),
     )
@@ -52,12 +60,17 @@ def inspection_draw_execute_task(
 @shared_task(name="oversight.annual_report_audit_draw")
 def annual_report_audit_draw_task(ratio: str = "0.10") -> int | None:
     """Yearly, after the bureau deadline (beat): create and execute the annual-report audit of
-    last year's reports, over the register as it stands on the day (DESIGN.md §4.2). A draw
-    that declares a public value source is left for staff to execute when the value is out."""
+    last year's reports, over the register as it stands on the day (DESIGN.md §4.2). The
+    draw is labelled by the year it is drawn, with last year as its report year (D16). A
+    draw that declares a public value source is left for staff to execute when the value is
+    out."""
     today = timezone.localdate()
-    year = today.year - 1
     draw, _ = inspection_draw_create(
-        kind=DrawKind.ANNUAL_REPORT_AUDIT, year=year, ratio=Decimal(ratio), as_of=today
+        kind=DrawKind.ANNUAL_REPORT_AUDIT,
+        year=today.year,
+        report_year=today.year - 1,
+        ratio=Decimal(ratio),
+        as_of=today,
     )
     if not draw.public_value_source:
         inspection_draw_execute(draw_id=draw.pk)

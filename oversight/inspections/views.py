@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from oversight.inspections.draw_services import draw_public_file_path, draw_public_files_write
 from oversight.inspections.models import Inspection, InspectionAssignment, InspectionDraw
 from oversight.inspections.selectors import draw_published_document
 
@@ -64,14 +66,41 @@ def draw_detail(request, pk: int):
 
 @require_GET
 def draw_file(request, pk: int, filename: str):
-    draw = get_object_or_404(InspectionDraw, pk=pk)
-    if filename == "draw.json":
-        body, content_type = draw_published_document(draw), "application/json; charset=utf-8"
-    elif filename in _FROZEN_FILES and (filename != "strata.tsv" or draw.strata_hash):
-        body, content_type = getattr(draw, _FROZEN_FILES[filename]), "text/plain; charset=utf-8"
-    else:
+    """A draw's public file. Once executed the files are immutable: written once (at
+    execution, or here the first time if missing), then streamed from storage with an ETag
+    and long caching; a matching If-None-Match answers 304 without reading anything."""
+    if filename != "draw.json" and filename not in _FROZEN_FILES:
         raise Http404
-    response = HttpResponse(body.encode("utf-8"), content_type=content_type)
+    draw = get_object_or_404(InspectionDraw.objects.defer(*_LIGHT_FIELDS), pk=pk)
+    if filename == "strata.tsv" and not draw.strata_hash:
+        raise Http404
+    content_type = (
+        "application/json; charset=utf-8"
+        if filename == "draw.json"
+        else "text/plain; charset=utf-8"
+    )
+    if not draw.is_executed:
+        # Before execution only the commitment is public, and draw.json changes at execution.
+        draw = InspectionDraw.objects.get(pk=pk)
+        body = (
+            draw_published_document(draw)
+            if filename == "draw.json"
+            else getattr(draw, _FROZEN_FILES[filename])
+        )
+        response = HttpResponse(body.encode("utf-8"), content_type=content_type)
+        response["Cache-Control"] = "no-cache"
+    else:
+        path = draw_public_file_path(draw, filename)
+        if not default_storage.exists(f"{path}.sha256"):
+            draw_public_files_write(draw=InspectionDraw.objects.get(pk=pk))
+        with default_storage.open(f"{path}.sha256", "rb") as handle:
+            etag = f'"{handle.read().decode("ascii")}"'
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponseNotModified()
+        else:
+            response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
+        response["ETag"] = etag
+        response["Cache-Control"] = "public, max-age=86400, immutable"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

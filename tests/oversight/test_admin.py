@@ -164,6 +164,7 @@ def test_draw_created_in_the_admin_then_executed_and_verified(
                 "ratio": "0.10",
                 "stratify_by": "",
                 "public_value_source": "2024年6月1日某公开彩票开奖号码",
+                "public_value_known_at": "2024-06-01 21:30",
                 "as_of": timezone.localdate().isoformat(),
             },
         )

@@ -325,6 +325,7 @@ def test_nonce_is_absent_until_the_draw_is_executed(unit_a, inspectors):
         ratio=Decimal("1"),
         as_of=D(2024, 6, 1),
         public_value_source="某彩票 2024100 期开奖号码",
+        public_value_known_at=datetime.datetime(2024, 6, 1, 21, 30, tzinfo=datetime.UTC),
     )
     client = token_client(make_staff_user(perms=["oversight.view_inspectiondraw"]))
     url = f"/api/v1/inspection-draws/{draw.pk}/"
@@ -332,7 +333,12 @@ def test_nonce_is_absent_until_the_draw_is_executed(unit_a, inspectors):
     assert before["status"] == "created"
     assert (
         before["nonce_hash"]
-        == hashlib.sha256(b"socialorg-draw/1:commit:" + bytes(draw.nonce)).hexdigest()
+        == hashlib.sha256(
+            b"socialorg-draw/1:commit:"
+            + bytes(draw.nonce)
+            + b"\x1f"
+            + "某彩票 2024100 期开奖号码\n2024-06-02T05:30+08:00".encode()
+        ).hexdigest()
     )
     assert before["population_size"] == 3 and before["sample_size"] == 3
     for hidden in ("nonce", "public_value", "seed", "executed_at"):
@@ -346,7 +352,12 @@ def test_nonce_is_absent_until_the_draw_is_executed(unit_a, inspectors):
     assert after["status"] == "executed"
     assert after["nonce"] == bytes(draw.nonce).hex()
     assert (
-        hashlib.sha256(b"socialorg-draw/1:commit:" + bytes.fromhex(after["nonce"])).hexdigest()
+        hashlib.sha256(
+            b"socialorg-draw/1:commit:"
+            + bytes.fromhex(after["nonce"])
+            + b"\x1f"
+            + "某彩票 2024100 期开奖号码\n2024-06-02T05:30+08:00".encode()
+        ).hexdigest()
         == after["nonce_hash"]
     )
     assert after["public_value"] == "03 17 22" and after["seed"] == draw.seed

@@ -39,6 +39,7 @@ def test_beat_schedules_exist_and_name_registered_tasks(db):
         "oversight.detect_zombies",
         "oversight.zombie_circulars",
     } <= names
+    app.autodiscover_tasks(force=True)  # what a worker imports: every app's tasks module
     for task in names - {"celery.backend_cleanup"}:
         assert task in app.tasks, task
 
@@ -58,13 +59,15 @@ def test_create_and_execute_tasks_are_idempotent(population):
 
 
 def test_yearly_audit_task_draws_last_years_reports(population, monkeypatch):
+    """D16: the 2023 draw, labelled by the year it is drawn, audits the 2022 reports."""
     from django.utils import timezone
 
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2023, 6, 1))
     draw_id = annual_report_audit_draw_task.apply().get()
     draw = InspectionDraw.objects.get(pk=draw_id)
-    assert (draw.kind, draw.year, draw.status) == (
+    assert (draw.kind, draw.year, draw.report_year, draw.status) == (
         DrawKind.ANNUAL_REPORT_AUDIT,
+        2023,
         2022,
         DrawStatus.EXECUTED,
     )

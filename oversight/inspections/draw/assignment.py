@@ -56,6 +56,39 @@ def inspector_shortages(
     return short
 
 
+def _keyed_digest(base, outer_copy, inspector: bytes) -> bytes:
+    """HMAC-SHA256(seed, "inspector:" + u + ":" + i) from the precomputed inner state."""
+    h = base.copy()
+    h.update(inspector)
+    o = outer_copy()
+    o.update(h.digest())
+    return o.digest()
+
+
+def _candidates(*, levels, lowest: int, excluded, rank, window: int) -> list[tuple]:
+    """Step 1 and the order of step 2: the first `window` inspectors without a conflict,
+    walking the queue by (load, position), sorted by (load, rank, code)."""
+    candidates: list[tuple[int, bytes, str]] = []
+    for level in range(lowest, len(levels)):
+        for inspector in levels[level]:
+            if inspector in excluded:
+                continue
+            candidates.append((level, rank(inspector), inspector))
+            if len(candidates) == window:
+                return sorted(candidates)
+    return sorted(candidates)
+
+
+def _move_to_back(levels: list[deque[str]], load: dict[str, int], inspector: str) -> None:
+    """Step 3: one more assignment, and to the end of the queue (of its new load level)."""
+    level = load[inspector]
+    levels[level].remove(inspector)  # near the front: it was among the first scanned
+    load[inspector] = level + 1
+    if level + 1 == len(levels):
+        levels.append(deque())
+    levels[level + 1].append(inspector)
+
+
 def assign_inspectors(
     *,
     seed: bytes,
@@ -107,32 +140,18 @@ def assign_inspectors(
     no_conflicts: frozenset[str] = frozenset()
     result: dict[str, list[str]] = {}
     for uscc in selected:
-        excluded = excluded_by_org.get(uscc, no_conflicts)
         base = inner.copy()
         base.update(b"inspector:" + uscc.encode("ascii") + b":")
-        candidates: list[tuple[int, bytes, str]] = []
-        for level in range(lowest, len(levels)):
-            for inspector in levels[level]:
-                if inspector in excluded:
-                    continue
-                h = base.copy()
-                h.update(encoded[inspector])
-                o = outer_copy()
-                o.update(h.digest())
-                candidates.append((level, o.digest(), inspector))
-                if len(candidates) == window:
-                    break
-            if len(candidates) == window:
-                break
-        candidates.sort()
+        candidates = _candidates(
+            levels=levels,
+            lowest=lowest,
+            excluded=excluded_by_org.get(uscc, no_conflicts),
+            rank=lambda inspector, base=base: _keyed_digest(base, outer_copy, encoded[inspector]),
+            window=window,
+        )
         chosen = [inspector for _, _, inspector in candidates[:per_org]]
         for inspector in chosen:
-            level = load[inspector]
-            levels[level].remove(inspector)  # near the front: it was among the first scanned
-            load[inspector] = level + 1
-            if level + 1 == len(levels):
-                levels.append(deque())
-            levels[level + 1].append(inspector)
+            _move_to_back(levels, load, inspector)
         while not levels[lowest]:
             lowest += 1
         result[uscc] = chosen

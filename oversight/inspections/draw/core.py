@@ -211,13 +211,34 @@ def new_nonce() -> bytes:
     return secrets.token_bytes(NONCE_BYTES)
 
 
-def nonce_hash(*, nonce: bytes) -> str:
-    """Hex SHA-256 of COMMIT_PREFIX ‖ nonce, the only trace of the nonce published before
-    execution. The prefix matters: a plain SHA-256(nonce) would equal the seed of a draw
-    executed with an empty public value, and so publish the selection at creation."""
+def public_value_declaration(*, source: str, known_at: str) -> str:
+    """D17: the declared source of the public random value and the time it becomes known,
+    as the text bound into the commitment ("" when the draw uses no public value).
+
+    Declaring both or neither: a source without a time could be read at any moment, and a
+    value used without a declaration could be chosen by whoever holds the nonce."""
+    source, known_at = source.strip(), known_at.strip()
+    if not source and not known_at:
+        return ""
+    if not source or not known_at:
+        raise DrawError("公开随机值的来源和公布时间须在创建时一并声明（D17）。")
+    if "\n" in source or "\x1f" in source:
+        raise DrawError("公开随机值来源不能包含换行。")
+    return f"{source}\n{known_at}"
+
+
+def nonce_hash(*, nonce: bytes, declaration: str = "") -> str:
+    """Hex SHA-256 of COMMIT_PREFIX ‖ nonce [‖ 0x1F ‖ declaration], the only trace of the
+    nonce published before execution. The prefix matters: a plain SHA-256(nonce) would equal
+    the seed of a draw executed with an empty public value, and so publish the selection at
+    creation. The declaration (D17) is inside the commitment, so the source and time of the
+    public value cannot be changed after creation without the commitment failing."""
     if not isinstance(nonce, bytes) or len(nonce) != NONCE_BYTES:
         raise DrawError(f"随机数（nonce）应为 {NONCE_BYTES} 字节。")
-    return hashlib.sha256(COMMIT_PREFIX + nonce).hexdigest()
+    data = COMMIT_PREFIX + nonce
+    if declaration:
+        data += b"\x1f" + declaration.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
 
 
 def draw_seed(*, nonce: bytes, public_value: str) -> bytes:

@@ -27,6 +27,7 @@ from oversight.inspections.draw.core import (
     conflicts_hash,
     draw_seed,
     nonce_hash,
+    public_value_declaration,
     ratio_warning,
     sample_size,
     select_stratified,
@@ -50,6 +51,7 @@ class DrawCommitment:
     strata_sha256: str | None
     nonce_sha256: str
     public_value_source: str
+    public_value_known_at: str
     inspectors_per_organization: int
     candidate_window: int
     warning: str | None = None
@@ -89,6 +91,7 @@ def commit(
     population: Iterable[str] | None = None,
     strata: Mapping[str, Iterable[str]] | None = None,
     public_value_source: str = "",
+    public_value_known_at: str = "",
     per_org: int = DEFAULT_INSPECTORS_PER_ORG,
     window: int = DEFAULT_CANDIDATE_WINDOW,
 ) -> DrawCommitment:
@@ -98,6 +101,11 @@ def commit(
     both when they must agree.
     """
     codes = _population_of(population, strata)
+    if not codes:
+        raise DrawError("抽查总体为空：没有可抽取的社会组织，不能创建抽查。")
+    declaration = public_value_declaration(
+        source=public_value_source, known_at=public_value_known_at
+    )
     ordered_roster = _sorted_unique_inspectors(roster)
     _check_assignment_parameters(per_org=per_org, window=window)
     shortages = inspector_shortages(
@@ -115,8 +123,9 @@ def commit(
         roster_sha256=_sha256_hex("\n".join(ordered_roster)),
         conflicts_sha256=conflicts_hash(conflicts=conflicts),
         strata_sha256=None if strata is None else strata_hash(strata=strata),
-        nonce_sha256=nonce_hash(nonce=nonce),
-        public_value_source=public_value_source,
+        nonce_sha256=nonce_hash(nonce=nonce, declaration=declaration),
+        public_value_source=public_value_source.strip(),
+        public_value_known_at=public_value_known_at.strip(),
         inspectors_per_organization=per_org,
         candidate_window=window,
         warning=ratio_warning(ratio=ratio),
@@ -193,6 +202,7 @@ def draw_document(
         "strata_sha256": commitment.strata_sha256,
         "nonce_sha256": commitment.nonce_sha256,
         "public_value_source": commitment.public_value_source,
+        "public_value_known_at": commitment.public_value_known_at,
         "inspectors_per_organization": commitment.inspectors_per_organization,
         "candidate_window": commitment.candidate_window,
     }

@@ -2,9 +2,10 @@
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from oversight.management import arguments
 from oversight.zombies.detection import zombie_detect
 
 
@@ -16,14 +17,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--as-of", dest="as_of", metavar="YYYY-MM-DD", help="检测日期，默认今天"
+            "--as-of",
+            dest="as_of",
+            type=arguments.iso_date,
+            metavar="YYYY-MM-DD",
+            help="检测日期，默认今天",
         )
         parser.add_argument("--dry-run", action="store_true", help="只统计，不写入标记")
 
-    def handle(self, *args, as_of: str | None = None, dry_run: bool = False, **options):
-        try:
-            day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
-        except ValueError as exc:
-            raise CommandError(f"--as-of 须为 YYYY-MM-DD 格式的日期：{as_of}") from exc
+    def handle(self, *args, as_of: datetime.date | None = None, dry_run: bool = False, **options):
+        day = as_of or timezone.localdate()
         result = zombie_detect(as_of=day, dry_run=dry_run)
         self.stdout.write(result.summary())

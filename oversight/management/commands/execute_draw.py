@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from oversight.inspections.draw_services import inspection_draw_execute
 from oversight.inspections.models import InspectionDraw
+from oversight.management import arguments
 from oversight.management.commands._draw_output import print_draw
 
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     help = "执行（揭示）已创建的双随机抽查：录入公开随机值，计算种子、抽取对象并分派检查人员。"
 
     def add_arguments(self, parser):
-        parser.add_argument("draw_id", type=int)
+        parser.add_argument("draw_id", type=arguments.positive_int, help="抽查编号")
         parser.add_argument("--public-value", default="")
 
     def handle(self, *args, draw_id: int, public_value: str, **options):

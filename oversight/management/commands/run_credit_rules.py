@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from oversight.credit.choices import CreditList, DecisionAction
 from oversight.credit.runs import credit_rules_run
+from oversight.management import arguments
 from registry.models import Organization
 
 
@@ -16,14 +15,13 @@ class Command(BaseCommand):
     help = "计算信用名录待决事项（列入、转列、移出，DOMAIN.md §3）；--dry-run 只显示不写入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", help="计算日期 YYYY-MM-DD（默认今日）")
+        parser.add_argument(
+            "--as-of", type=arguments.iso_date, help="计算日期 YYYY-MM-DD（默认今日）"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只显示规则建议，不写入")
 
     def handle(self, *args, as_of=None, dry_run=False, **options):
-        try:
-            day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
-        except ValueError as exc:
-            raise CommandError(f"日期格式应为 YYYY-MM-DD：{as_of}") from exc
+        day = as_of or timezone.localdate()
         result = credit_rules_run(as_of=day, dry_run=dry_run)
         if dry_run:
             names = dict(

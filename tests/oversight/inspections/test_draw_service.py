@@ -24,6 +24,7 @@ from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
 D = datetime.date
 AS_OF = D(2022, 6, 1)
+KNOWN_AT = datetime.datetime(2022, 6, 1, 21, 30, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_ratio_below_three_percent_warns_r_ins_02(register):
 
 
 def test_execute_selects_like_an_independent_implementation(register):
-    draw = create(public_value_source="某彩票 2022001 期开奖号码")
+    draw = create(public_value_source="某彩票 2022001 期开奖号码", public_value_known_at=KNOWN_AT)
     draw, executed = inspection_draw_execute(draw_id=draw.pk, public_value="03 17 22")
     assert executed and draw.status == DrawStatus.EXECUTED
     expected = independent_selection(
@@ -90,7 +91,7 @@ def test_execute_selects_like_an_independent_implementation(register):
 
 
 def test_declared_public_value_is_required_to_execute(register):
-    draw = create(public_value_source="某彩票 2022001 期开奖号码")
+    draw = create(public_value_source="某彩票 2022001 期开奖号码", public_value_known_at=KNOWN_AT)
     with pytest.raises(ValidationError, match="公开随机值"):
         inspection_draw_execute(draw_id=draw.pk, public_value="")
     draw.refresh_from_db()
@@ -166,7 +167,7 @@ def test_create_twice_makes_one_draw(register):
 
 
 def test_execute_twice_executes_once_and_cannot_reseed(register):
-    draw = create()
+    draw = create(public_value_source="某彩票 2022001 期开奖号码", public_value_known_at=KNOWN_AT)
     draw, _ = inspection_draw_execute(draw_id=draw.pk, public_value="x")
     again, executed = inspection_draw_execute(draw_id=draw.pk, public_value="x")
     assert not executed and again.seed == draw.seed
@@ -219,7 +220,7 @@ def test_inspection_workflow_fields_stay_editable_after_execution(register):
 
 
 def test_verify_draw_ok_then_detects_a_tampered_row(register, capsys):
-    draw = create()
+    draw = create(public_value_source="某彩票 2022001 期开奖号码", public_value_known_at=KNOWN_AT)
     inspection_draw_execute(draw_id=draw.pk, public_value="pv")
     call_command("verify_draw", draw.pk)
     assert "OK" in capsys.readouterr().out
@@ -283,6 +284,8 @@ def test_create_only_then_execute_draw_command(register, capsys):
         "--create-only",
         "--public-value-source",
         "某彩票 2022050 期",
+        "--public-value-known-at",
+        "2022-05-01T21:30",
     )
     draw = InspectionDraw.objects.get()
     assert "seed=" not in capsys.readouterr().out and draw.status == DrawStatus.CREATED

@@ -33,6 +33,7 @@ def draw(db):
         year=2021,
         as_of=datetime.date(2022, 6, 1),
         public_value_source="某公开彩票 2022060 期开奖号码",
+        public_value_known_at=datetime.datetime(2022, 6, 1, 21, 30, tzinfo=datetime.UTC),
         stratify_by=DrawStratification.TYPE,
         ratio=Decimal("0.25"),
     )
@@ -43,7 +44,7 @@ def download(client, draw, directory: Path) -> None:
     for name in ("population.txt", "roster.txt", "conflicts.tsv", "strata.tsv", "draw.json"):
         response = client.get(f"/public/inspections/{draw.pk}/{name}")
         assert response.status_code == 200, name
-        (directory / name).write_bytes(response.content)
+        (directory / name).write_bytes(response.getvalue())
     (directory / "verify_draw.py").write_bytes(
         client.get("/public/inspections/verify_draw.py").content
     )
@@ -65,7 +66,7 @@ def test_commitment_is_public_from_creation_without_the_nonce(client, draw):
     assert bytes(draw.nonce).hex() not in page
     doc = client.get(f"/public/inspections/{draw.pk}/draw.json").json()
     assert "nonce" not in doc and doc["nonce_sha256"] == draw.nonce_hash
-    population = client.get(f"/public/inspections/{draw.pk}/population.txt").content
+    population = client.get(f"/public/inspections/{draw.pk}/population.txt").getvalue()
     assert hashlib.sha256(population).hexdigest() == draw.population_hash
     listing = client.get("/public/inspections/").content.decode()
     assert draw.population_hash in listing
@@ -147,3 +148,33 @@ def test_public_list_is_constant_query(client, draw, django_assert_max_num_queri
         )
     with django_assert_max_num_queries(4):
         assert client.get("/public/inspections/").status_code == 200
+
+
+def test_executed_draw_files_are_written_once_and_served_with_an_etag(
+    client, draw, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 9.8: a 52 MB draw.json was rebuilt on every anonymous request. Once executed the
+    files are immutable: written at execution, then served from storage with an ETag."""
+    from django.core.files.storage import default_storage
+
+    from oversight.inspections import views
+    from oversight.inspections.draw_services import draw_public_file_path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_draw_execute(draw_id=draw.pk, public_value="05 11 23 28 31")
+    assert default_storage.exists(draw_public_file_path(draw, "draw.json"))
+
+    def rebuilt(_draw):
+        raise AssertionError("draw.json rebuilt on a request")
+
+    monkeypatch.setattr(views, "draw_published_document", rebuilt)
+    first = client.get(f"/public/inspections/{draw.pk}/draw.json")
+    assert first.status_code == 200 and "immutable" in first["Cache-Control"]
+    body = b"".join(first.streaming_content)
+    assert first["ETag"] == f'"{hashlib.sha256(body).hexdigest()}"'
+    again = client.get(f"/public/inspections/{draw.pk}/draw.json", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    population = client.get(f"/public/inspections/{draw.pk}/population.txt")
+    assert (
+        hashlib.sha256(b"".join(population.streaming_content)).hexdigest() == draw.population_hash
+    )

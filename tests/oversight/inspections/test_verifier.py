@@ -38,6 +38,7 @@ def publish(tmp_path: Path, *, stratified: bool = False, size: int = 300, staff:
         conflicts=conflicts,
         nonce=NONCE,
         public_value_source="某公开彩票 2024001 期开奖号码",
+        public_value_known_at="2024-01-02T21:30+08:00",
         **kwargs,
     )
     result = draw.execute(

@@ -61,6 +61,7 @@ The algorithm
 
 import argparse
 import bisect
+import datetime
 import hashlib
 import hmac
 import json
@@ -102,6 +103,14 @@ class Report:
         else:
             self.bad(text, details)
         return condition
+
+
+def _instant(text: str) -> datetime.datetime:
+    """An ISO 8601 time as an aware instant (naive times are read as Beijing time)."""
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    return moment
 
 
 def sha256_hex(data):
@@ -335,18 +344,42 @@ def verify(args):
     except ValueError:
         raise InputError("随机数不是十六进制 / nonce is not hex") from None
     expected_nonce_hash = (args.expected_nonce_hash or doc["nonce_sha256"]).lower()
+    source = (doc.get("public_value_source") or "").strip()
+    known_at = (doc.get("public_value_known_at") or "").strip()
     report.check(
-        sha256_hex(COMMIT_PREFIX + nonce) == expected_nonce_hash,
-        "随机数承诺值与创建时公布的值一致 / SHA-256(commit prefix + nonce) matches the commitment",
+        bool(source) == bool(known_at),
+        "公开随机值的来源与公布时间一并声明 / source and time of the public value declared together (D17)",
+        [f"来源 source: {source!r}", f"时间 known at: {known_at!r}"],
+    )
+    commitment_data = COMMIT_PREFIX + nonce
+    if source and known_at:
+        commitment_data += b"\x1f" + f"{source}\n{known_at}".encode()
+    computed_nonce_hash = sha256_hex(commitment_data)
+    report.check(
+        computed_nonce_hash == expected_nonce_hash,
+        "随机数承诺值与创建时公布的值一致（含公开随机值声明） / "
+        "SHA-256(commit prefix + nonce [+ declaration]) matches the commitment",
         [
             f"公布 published: {expected_nonce_hash}",
-            f"计算 computed:  {sha256_hex(COMMIT_PREFIX + nonce)}",
+            f"计算 computed:  {computed_nonce_hash}",
         ],
     )
     report.check(len(nonce) == 32, "随机数为 32 字节 / nonce is 32 bytes")
     public_value = (
         args.public_value if args.public_value is not None else doc.get("public_value", "")
     )
+    report.check(
+        not public_value or bool(source),
+        "只使用创建时声明的公开随机值 / a public value only if one was declared at creation (D17)",
+        [f"公开随机值 public value: {public_value!r}"],
+    )
+    executed_at = (doc.get("draw") or {}).get("executed_at") or ""
+    if source and known_at and executed_at:
+        report.check(
+            _instant(executed_at) >= _instant(known_at),
+            "执行时间不早于公开随机值公布时间 / executed after the public value was known (D17)",
+            [f"公布时间 known at: {known_at}", f"执行时间 executed at: {executed_at}"],
+        )
     seed = hashlib.sha256(nonce + public_value.encode("utf-8")).digest()
     if doc.get("seed") is not None:
         report.check(

@@ -1,0 +1,45 @@
+"""A district-wide circular (addressed to no unit) reaches every department, but a
+department's token downloads only its own organizations' rows (等保: least privilege)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from common.testing.api import make_department_user, make_staff_user, token_client
+from oversight.annual_reports.services import annual_report_cycle_get
+from oversight.inspections.services import missing_reports_circular_issue
+from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response) -> list[tuple]:
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return [r for sheet in book.worksheets for r in sheet.iter_rows(values_only=True)][1:]
+
+
+def test_missing_report_circular_shows_each_department_only_its_own_organizations():
+    a, b, c = SupervisingUnitFactory(), SupervisingUnitFactory(), SupervisingUnitFactory()
+    early = datetime.date(2015, 1, 1)
+    mine = OrganizationFactory.create_batch(2, supervising_unit=a, established_on=early)
+    theirs = OrganizationFactory.create_batch(3, supervising_unit=b, established_on=early)
+    cycle = annual_report_cycle_get(year=2021)
+    circular = missing_reports_circular_issue(
+        year=2021, as_of=cycle.bureau_deadline + datetime.timedelta(days=1)
+    )
+    assert circular.supervising_unit is None
+    url = f"/api/v1/circulars/{circular.pk}/download/"
+
+    own = rows(token_client(make_department_user(unit=a)).get(url))
+    assert {r[0] for r in own} == {o.uscc for o in mine}
+    assert not {r[0] for r in own} & {o.uscc for o in theirs}
+
+    staff = token_client(make_staff_user(perms=["oversight.view_circular"])).get(url)
+    assert {r[0] for r in rows(staff)} == {o.uscc for o in mine + theirs}
+
+    # A department with no organization in the list gets nothing, as if there were no file.
+    assert token_client(make_department_user(unit=c)).get(url).status_code == 404
