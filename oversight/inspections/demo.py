@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 
+from common.workdays import add_working_days
 from oversight.annual_reports.choices import ReviewResult
 from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
 from oversight.annual_reports.selectors import organizations_owing_report
@@ -36,7 +37,6 @@ from oversight.inspections.models import (
     Inspector,
     InspectorConflict,
 )
-from oversight.inspections.selectors import add_working_days
 from oversight.inspections.services import (
     inspection_publish,
     inspection_transition,
@@ -268,7 +268,8 @@ def _inspection_plans(
         if exit_on:
             last = min(last, exit_on - _days(1))
         start = _working_day(rng, first, last)
-        complete = min(last, add_working_days(start, rng.randint(0, 12)))
+        lag = rng.randint(0, 12)
+        complete = min(last, add_working_days(start, lag) if lag else start)
         if org and org.revoked_on:
             outcome = InspectionOutcome.CASE_OPENED
         elif org and org.deregistration_started_on and org.deregistered_on:

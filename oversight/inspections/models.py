@@ -418,6 +418,17 @@ class Circular(models.Model):
     )
     body = models.TextField("正文", blank=True)
     attachment = models.FileField("附件", upload_to="circulars/%Y/", blank=True)
+    # Circulars a job issues are recognised by what they are, never by their title (which
+    # staff may reword): kind, period and addressee, e.g. "missing_reports:2021:-".
+    issue_key = models.CharField(
+        "通报键",
+        max_length=120,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="定期通报的类别、期间与主送单位；同一键只印发一次。手工通报为空。",
+    )
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -429,3 +440,8 @@ class Circular(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @staticmethod
+    def key_for(*, kind: str, period: str, unit_code: str | None) -> str:
+        """The issue key of a periodic circular: kind, period and addressee (or "-")."""
+        return f"{kind}:{period}:{unit_code or '-'}"

@@ -8,6 +8,7 @@ import io
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.workdays import add_working_days
 from oversight.inspections import draw as draw_algorithm
 from oversight.inspections.choices import InspectionOutcome, InspectionStatus
 from oversight.inspections.models import Circular, Inspection, InspectionAssignment, InspectionDraw
@@ -30,21 +31,11 @@ def inspections_overdue_rectification(*, as_of: datetime.date) -> QuerySet[Inspe
     )
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """`days` working days (Monday–Friday) after `start`; public holidays are not modelled."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += datetime.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
 def inspection_publication_due(
     inspection: Inspection, *, working_days: int
 ) -> datetime.date | None:
-    """The date by which a completed inspection's result must be public (R-INS-09, D4)."""
+    """The date by which a completed inspection's result must be public (R-INS-09, D4), in
+    working days of the official calendar with its holidays and make-up days (D18)."""
     if inspection.completed_on is None:
         return None
     return add_working_days(inspection.completed_on, working_days)

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.actors import saved_user
@@ -147,7 +147,8 @@ def missing_reports_circular_issue(*, year: int, as_of: datetime.date) -> Circul
     if as_of <= cycle.bureau_deadline:
         return None
     title = f"{year}年度未按时报送年度工作报告的社会组织名单"
-    existing = Circular.objects.filter(title=title, supervising_unit__isnull=True).first()
+    key = Circular.key_for(kind="missing_reports", period=str(year), unit_code=None)
+    existing = Circular.objects.filter(issue_key=key).first()
     if existing:
         return existing
     missing = organizations_missing_report(cycle=cycle, as_of=as_of)
@@ -169,6 +170,7 @@ def missing_reports_circular_issue(*, year: int, as_of: datetime.date) -> Circul
     )
     circular = Circular(
         title=title,
+        issue_key=key,
         issued_on=as_of,
         body=(
             f"截至{cycle.bureau_deadline}，共有{count}家社会组织未按时报送{year}年度工作报告"
@@ -178,5 +180,11 @@ def missing_reports_circular_issue(*, year: int, as_of: datetime.date) -> Circul
     circular.attachment.save(
         f"missing-reports-{year}.xlsx", ContentFile(buffer.getvalue()), save=False
     )
-    circular.save()
+    try:
+        with transaction.atomic():
+            circular.save()
+    except IntegrityError:
+        # Another worker issued it first (same issue key): theirs stands, ours is dropped.
+        circular.attachment.delete(save=False)
+        return Circular.objects.get(issue_key=key)
     return circular

@@ -43,3 +43,17 @@ def test_missing_report_circular_shows_each_department_only_its_own_organization
 
     # A department with no organization in the list gets nothing, as if there were no file.
     assert token_client(make_department_user(unit=c)).get(url).status_code == 404
+
+
+def test_the_missing_report_circular_is_recognised_by_its_key_not_its_title():
+    """Issue 10.11: staff reword a circular's title; the yearly job must not issue it again."""
+    from oversight.inspections.models import Circular
+
+    OrganizationFactory(established_on=datetime.date(2015, 1, 1))
+    cycle = annual_report_cycle_get(year=2021)
+    after = cycle.bureau_deadline + datetime.timedelta(days=1)
+    first = missing_reports_circular_issue(year=2021, as_of=after)
+    assert first.issue_key == "missing_reports:2021:-"
+    Circular.objects.filter(pk=first.pk).update(title="关于2021年度未报年报组织的通报（修订）")
+    again = missing_reports_circular_issue(year=2021, as_of=after + datetime.timedelta(days=3))
+    assert again.pk == first.pk and Circular.objects.count() == 1
