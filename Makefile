@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SETTINGS ?= config.settings.dev
 
-.PHONY: run test lint bench install worker beat clean
+.PHONY: run test lint bench install worker beat clean backup restore
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/check_migrations.py
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py check
 	$(VENV)/bin/lint-imports
@@ -39,10 +40,17 @@ bench: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m scripts.bench
 
 worker: install
-	$(VENV)/bin/celery -A config worker -l info
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(VENV)/bin/celery -A config worker -l info
 
 beat: install
-	$(VENV)/bin/celery -A config beat -l info
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(VENV)/bin/celery -A config beat -l info
+
+# Backups (docs/security.md): pg_dump + media + SHA-256 manifest; restore checks it first.
+backup:
+	./scripts/backup.sh
+
+restore:
+	./scripts/restore.sh $(FILE)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

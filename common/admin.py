@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from . import admin_audit  # noqa: F401  (registers the audit trail admin)
 from .forms import ApiTokenCreateForm
 from .models import ApiToken, DepartmentMembership
 from .services import api_token_create, api_token_revoke, department_user_ensure
@@ -70,7 +71,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         stored, not even in a message cookie, so reloading the list cannot show it again."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ApiTokenCreateForm(request.POST or None)
+        form = ApiTokenCreateForm(request.POST or None, issuer=request.user)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -150,3 +151,6 @@ class UserWithMembershipAdmin(UserAdmin):
     """Django's user admin, plus the unit a department user acts for."""
 
     inlines = [*UserAdmin.inlines, DepartmentMembershipInline]
+
+
+from common import admin_workdays  # noqa: E402, F401  (registers the calendar admin)

@@ -9,6 +9,7 @@ preview and the confirmation.
 
 from __future__ import annotations
 
+import datetime
 import re
 import secrets
 import tempfile
@@ -20,16 +21,24 @@ from typing import IO, Any
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from .audit import record
+from .audit_models import AuditAction
 from .excel import XLSX_CONTENT_TYPE, ExcelFormatError
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+IMPORT_STORAGE_PREFIX = "imports/pending/"
+PREVIEW, COMMIT = "preview", "commit"
+JOB_RESULT_TTL = 60 * 60
+IMPORT_FAILED = "导入处理失败，未写入任何数据。请稍后重试；如仍失败请联系系统管理员。"
 
 
 class ExcelUploadForm(forms.Form):
@@ -71,8 +80,8 @@ class ExcelImportExportMixin:
     excel_import_title: str = "从 Excel 导入"
     excel_export_basename: str = "导出"
     excel_columns: Sequence[Any] = ()
-    # Uploads wait here between preview and confirmation. A local temp directory is enough
-    # for one web host; several hosts behind a balancer would need shared storage instead.
+    # Unused since uploads wait in the default storage (excel_upload_name); kept so the
+    # apps that still set it keep importing.
     excel_upload_dir: Path = Path(tempfile.gettempdir()) / "socialorg-imports"
     excel_session_key: str = "excel_imports"
     excel_ttl_seconds: int = 60 * 60
@@ -149,11 +158,18 @@ class ExcelImportExportMixin:
         # A temp file, not memory: the workbook of a large register is tens of megabytes.
         tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
         try:
-            self.excel_export(queryset=queryset, fileobj=tmp)
+            rows = self.excel_export(queryset=queryset, fileobj=tmp)
             tmp.seek(0)
         except BaseException:
             tmp.close()
             raise
+        record(
+            action=AuditAction.EXPORT,
+            user=request.user,
+            object_type=self.opts.label_lower,
+            object_repr=str(self.opts.verbose_name_plural),
+            detail=f"{rows} 行；条件：{request.GET.urlencode() or '（全部）'}",
+        )
         return FileResponse(
             tmp,
             as_attachment=True,
@@ -166,18 +182,28 @@ class ExcelImportExportMixin:
     def _excel_form(self, *args: Any) -> ExcelUploadForm:
         return ExcelUploadForm(*args, max_bytes=self.excel_max_bytes)
 
-    def import_view(self, request):
-        """Upload → preview (counts and every error) → 确认导入 of the same stored file."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        context = {
+    def _import_context(self, request) -> dict:
+        return {
             **self.admin_site.each_context(request),
             "title": self.excel_import_title,
             "opts": self.opts,
             "columns": self.excel_columns,
             "max_mb": self.excel_max_bytes // (1024 * 1024),
         }
+
+    def import_view(self, request):
+        """Upload → preview (counts and every error) → 确认导入 of the same stored file.
+
+        The file waits in the default storage; parsing and writing run in a Celery worker
+        (common.tasks.excel_import_job), never in the web request. When the task has already
+        finished (in-process tasks, or a quick worker) the answer is shown at once; otherwise
+        the page polls `?job=<token>&phase=…` until the worker has stored its outcome."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = self._import_context(request)
         form = self._excel_form()
+        if request.method == "GET" and "job" in request.GET:
+            return self._import_poll(request, context)
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirm(request, context)
         if request.method == "POST":
@@ -185,41 +211,61 @@ class ExcelImportExportMixin:
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 token = self._import_store(request, upload)
-                try:
-                    with self._import_path(token).open("rb") as fh:
-                        result = self.excel_import(fileobj=fh, actor=request.user, commit=False)
-                except ExcelFormatError as exc:
-                    self._import_discard(request, token)
-                    form.add_error("file", exc.message)
-                else:
-                    context.update(result=result, filename=upload.name)
-                    if result.is_valid and self.excel_import_pending(result):
-                        context["token"] = token
-                    else:
-                        self._import_discard(request, token)
-                    form = self._excel_form()
+                return self._import_dispatch(request, context, token, phase=PREVIEW)
         context["form"] = form
         return TemplateResponse(request, self.excel_import_template, context)
 
-    def _import_confirm(self, request, context):
-        token = request.POST.get("token", "")
-        entry = self._import_entry(request, token)
-        file_path = self._import_path(token) if entry else None
-        if file_path is None or not file_path.exists():
-            self._import_discard(request, token)
-            self.message_user(
-                request,
-                "导入预览已失效（已过期、已导入或已被取消），请重新上传文件。",
-                messages.ERROR,
-            )
+    def _import_dispatch(self, request, context, token: str, *, phase: str):
+        from .tasks import excel_import_job
+
+        cache.delete(_job_key(token, phase))
+        excel_import_job.delay(
+            admin_label=self.opts.label_lower,
+            token=token,
+            user_id=request.user.pk,
+            phase=phase,
+        )
+        return self._import_outcome(request, context, token, phase=phase)
+
+    def _import_poll(self, request, context):
+        token, phase = request.GET.get("job", ""), request.GET.get("phase", PREVIEW)
+        if phase not in (PREVIEW, COMMIT) or self._import_entry(request, token) is None:
+            self.message_user(request, "导入任务已失效，请重新上传文件。", messages.ERROR)
             return HttpResponseRedirect(self._excel_url("import"))
-        try:
-            with file_path.open("rb") as fh:
-                result = self.excel_import(fileobj=fh, actor=request.user, commit=True)
-        except ExcelFormatError as exc:
+        return self._import_outcome(request, context, token, phase=phase)
+
+    def _import_outcome(self, request, context, token: str, *, phase: str):
+        """Render what the worker stored for (token, phase), or the waiting page."""
+        outcome = cache.get(_job_key(token, phase))
+        entry = self._import_entry(request, token) or {}
+        if outcome is None:
+            context.update(job=token, phase=phase, filename=entry.get("name", ""))
+            return TemplateResponse(request, "admin/common/excel_import_wait.html", context)
+        cache.delete(_job_key(token, phase))
+        if outcome.get("error"):
             self._import_discard(request, token)
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(self._excel_url("import"))
+            if phase == COMMIT:
+                self.message_user(request, outcome["error"], messages.ERROR)
+                return HttpResponseRedirect(self._excel_url("import"))
+            form = self._excel_form()
+            # Shown on the upload field as a validation error would be (the upload itself
+            # is gone: the worker refused it).
+            form.full_clean()
+            form.cleaned_data = {}
+            form.add_error("file", outcome["error"])
+            context["form"] = form
+            return TemplateResponse(request, self.excel_import_template, context)
+        result = outcome["result"]
+        if phase == COMMIT:
+            return self._import_committed(request, context, token, entry, result)
+        context.update(result=result, filename=entry.get("name", ""), form=self._excel_form())
+        if result.is_valid and self.excel_import_pending(result):
+            context["token"] = token
+        else:
+            self._import_discard(request, token)
+        return TemplateResponse(request, self.excel_import_template, context)
+
+    def _import_committed(self, request, context, token, entry, result):
         self._import_discard(request, token)
         if result.committed:
             self.message_user(request, self.excel_import_done_message(result), messages.SUCCESS)
@@ -233,10 +279,57 @@ class ExcelImportExportMixin:
         )
         return TemplateResponse(request, self.excel_import_template, context)
 
-    def _import_path(self, token: str) -> Path:
+    def _import_confirm(self, request, context):
+        token = request.POST.get("token", "")
+        entry = self._import_entry(request, token)
+        if entry is None or not default_storage.exists(self.excel_upload_name(token)):
+            self._import_discard(request, token)
+            self.message_user(
+                request,
+                "导入预览已失效（已过期、已导入或已被取消），请重新上传文件。",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self._excel_url("import"))
+        return self._import_dispatch(request, context, token, phase=COMMIT)
+
+    # ------------------------------------------------------------------ the worker's side
+
+    def excel_import_run(self, *, token: str, actor: Any, phase: str) -> dict:
+        """Parse (preview) or write (commit) the stored upload; the outcome is a dict with
+        `result` or `error`. The file is removed on every path except a valid preview that
+        waits for its confirmation."""
+        name = self.excel_upload_name(token)
+        keep = False
+        try:
+            with default_storage.open(name, "rb") as fh:
+                result = self.excel_import(fileobj=fh, actor=actor, commit=phase == COMMIT)
+        except FileNotFoundError:
+            return {"error": "导入预览已失效（已过期、已导入或已被取消），请重新上传文件。"}
+        except ExcelFormatError as exc:
+            return {"error": exc.message}
+        else:
+            keep = phase == PREVIEW and result.is_valid and self.excel_import_pending(result)
+            if phase == COMMIT and result.committed:
+                record(
+                    action=AuditAction.IMPORT,
+                    user=actor,
+                    object_type=self.opts.label_lower,
+                    object_repr=str(self.opts.verbose_name_plural),
+                    detail=self.excel_import_done_message(result),
+                )
+            return {"result": result}
+        finally:
+            if not keep:
+                default_storage.delete(name)
+
+    # ------------------------------------------------------------------ stored uploads
+
+    def excel_upload_name(self, token: str) -> str:
+        """Where an upload waits in the default storage (MEDIA_ROOT, or the shared storage
+        of a multi-host deployment, so the worker reads what the web host received)."""
         if not _TOKEN_RE.match(token or ""):
             raise ValueError("invalid import token")
-        return self.excel_upload_dir / f"{token}.xlsx"
+        return f"{IMPORT_STORAGE_PREFIX}{self.opts.app_label}_{self.opts.model_name}/{token}.xlsx"
 
     def _import_entry(self, request, token: str) -> dict | None:
         if not _TOKEN_RE.match(token or ""):
@@ -247,12 +340,9 @@ class ExcelImportExportMixin:
         return entry
 
     def _import_store(self, request, upload) -> str:
-        self.excel_upload_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._import_prune()
         token = secrets.token_urlsafe(32)
-        with self._import_path(token).open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        default_storage.save(self.excel_upload_name(token), upload)
         pending = {
             key: value
             for key, value in request.session.get(self.excel_session_key, {}).items()
@@ -267,14 +357,43 @@ class ExcelImportExportMixin:
         if pending.pop(token, None) is not None:
             request.session[self.excel_session_key] = pending
         if _TOKEN_RE.match(token or ""):
-            self._import_path(token).unlink(missing_ok=True)
+            default_storage.delete(self.excel_upload_name(token))
 
     def _import_prune(self) -> None:
         # Previews that were never confirmed leave files behind; sweep them on later uploads.
-        cutoff = time.time() - self.excel_ttl_seconds
-        for stale in self.excel_upload_dir.glob("*.xlsx"):
+        folder = self.excel_upload_name("x" * 32).rsplit("/", 1)[0]
+        cutoff = timezone.now() - datetime.timedelta(seconds=self.excel_ttl_seconds)
+        try:
+            _dirs, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            return
+        for stale in files:
+            path = f"{folder}/{stale}"
             try:
-                if stale.stat().st_mtime < cutoff:
-                    stale.unlink(missing_ok=True)
+                if default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
             except OSError:
                 continue
+
+
+def _job_key(token: str, phase: str) -> str:
+    return f"excel-import:{token}:{phase}"
+
+
+def excel_import_job_run(*, admin_label: str, token: str, user_id: int | None, phase: str) -> None:
+    """The worker's entry (common.tasks.excel_import_job): find the ModelAdmin that owns the
+    upload, run it, and leave the outcome in the cache for the polling page."""
+    from django.apps import apps
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+
+    model = apps.get_model(admin_label)
+    model_admin = admin.site._registry[model]
+    actor = get_user_model().objects.filter(pk=user_id).first()
+    try:
+        outcome = model_admin.excel_import_run(token=token, actor=actor, phase=phase)
+    except Exception:
+        # The file is already gone (excel_import_run's finally); tell the page, then fail loudly.
+        cache.set(_job_key(token, phase), {"error": IMPORT_FAILED}, JOB_RESULT_TTL)
+        raise
+    cache.set(_job_key(token, phase), outcome, JOB_RESULT_TTL)

@@ -6,5 +6,7 @@ class CommonConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self) -> None:
-        # Registers the OpenAPI extension describing the token header.
+        # The OpenAPI extension describing the token header; the audit trail's hooks on
+        # logins and on the admin's own log.
+        from common import audit_signals  # noqa: F401
         from common.api import schema  # noqa: F401

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
-from .services import scope_unit_model
+from .services import MANAGE_DEPARTMENT_ACCOUNTS, scope_unit_model
 
 
 class ApiTokenCreateForm(forms.Form):
@@ -38,9 +39,18 @@ class ApiTokenCreateForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"placeholder": "2027-12-31 23:59"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, issuer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supervising_unit"].queryset = scope_unit_model().objects.all()
+        # Offer only the accounts the issuer may issue for (common.services.
+        # api_token_issue_check decides; this keeps the list honest).
+        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        if not issuer.is_superuser:
+            mine = Q(pk=issuer.pk)
+            if issuer.has_perm(MANAGE_DEPARTMENT_ACCOUNTS):
+                mine |= Q(is_staff=False, is_superuser=False)
+            users = users.filter(mine)
+        self.fields["user"].queryset = users
 
     def clean(self):
         cleaned = super().clean()

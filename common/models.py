@@ -84,6 +84,9 @@ class ApiToken(models.Model):
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
         ordering = ["-created_at"]
+        # Issuing for a department account is its own right (issue 9): `add_apitoken` alone
+        # only lets a clerk issue keys for themselves.
+        permissions = [("manage_department_accounts", "管理部门账号（为部门账号签发令牌）")]
 
     def __str__(self) -> str:
         return f"{self.prefix}… （{self.user}）"
@@ -94,3 +97,7 @@ class ApiToken(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+
+from common.audit_models import AuditDigest, AuditEvent  # noqa: E402, F401
+from common.workdays import CalendarDay  # noqa: E402, F401

@@ -12,11 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import audit
+from .actors import saved_user
+from .audit_models import AuditAction
 from .models import ApiToken, DepartmentMembership, hash_token_key
 
 TOKEN_KEY_PREFIX = "so_"
 # Refresh last_used_at at most this often, so authentication is not one write per request.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+SHELL_ISSUER = "（命令行）"
 
 
 def scope_unit_model():
@@ -47,6 +51,31 @@ def department_user_ensure(*, username: str, unit) -> object:
     return user
 
 
+MANAGE_DEPARTMENT_ACCOUNTS = "common.manage_department_accounts"
+
+
+def api_token_issue_check(*, issuer, user) -> None:
+    """Refuse an issuance that would hand `issuer` more than they hold (issue 9, item 1).
+
+    The API authorizes a staff token by its user's own Django permissions (common.api.
+    permissions), so a token for another staff user could carry rights the issuer lacks:
+    only that user or a superuser may issue one, and only a superuser for a superuser.
+    Department accounts see one unit's rows; issuing for them is the separate right
+    `common.manage_department_accounts`. `issuer` None is the shell (manage.py), which
+    already holds the database."""
+    if issuer is None or issuer.is_superuser or issuer.pk == user.pk:
+        return
+    if user.is_superuser:
+        raise ValidationError("只有超级用户可以为超级用户签发令牌。")
+    if user.is_staff:
+        raise ValidationError(
+            f"不能为其他局机关工作人员（{user.get_username()}）签发令牌："
+            "令牌带有其本人的全部权限，只能由本人或超级用户签发。"
+        )
+    if not issuer.has_perm(MANAGE_DEPARTMENT_ACCOUNTS):
+        raise ValidationError("为部门账号签发令牌需要“管理部门账号”权限。")
+
+
 def api_token_create(
     *,
     user,
@@ -54,29 +83,48 @@ def api_token_create(
     expires_at: datetime.datetime | None = None,
     actor=None,
 ) -> tuple[ApiToken, str]:
-    """Issue a token; returns it with the raw key, which is shown once and never stored."""
+    """Issue a token; returns it with the raw key, which is shown once and never stored.
+    The issuance is checked against `actor` and written to the audit trail."""
     if not user.is_active:
         raise ValidationError("不能为已停用的用户创建令牌。")
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "过期时间必须晚于当前时间。"})
+    api_token_issue_check(issuer=actor, user=user)
     key = TOKEN_KEY_PREFIX + secrets.token_urlsafe(30)
-    token = ApiToken.objects.create(
-        user=user,
-        name=name,
-        prefix=key[: len(TOKEN_KEY_PREFIX) + 6],
-        key_hash=hash_token_key(key),
-        expires_at=expires_at,
-        created_by=actor,
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=key[: len(TOKEN_KEY_PREFIX) + 6],
+            key_hash=hash_token_key(key),
+            expires_at=expires_at,
+            created_by=saved_user(actor),
+        )
+        audit.record(
+            action=AuditAction.TOKEN_ISSUE,
+            user=actor,
+            username="" if actor else SHELL_ISSUER,
+            obj=token,
+            detail=f"为 {user.get_username()} 签发"
+            + (f"，{expires_at:%Y-%m-%d %H:%M} 过期" if expires_at else "，不过期"),
+        )
     return token, key
 
 
 def api_token_revoke(*, token: ApiToken, actor=None) -> ApiToken:
     """Revoke a token for good; the row stays as the record of who could call and when."""
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.revoked_by = actor
-        token.save(update_fields=["revoked_at", "revoked_by"])
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.revoked_by = saved_user(actor)
+            token.save(update_fields=["revoked_at", "revoked_by"])
+            audit.record(
+                action=AuditAction.TOKEN_REVOKE,
+                user=actor,
+                username="" if actor else SHELL_ISSUER,
+                obj=token,
+                detail=f"吊销 {token.user.get_username()} 的令牌",
+            )
     return token
 
 

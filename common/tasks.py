@@ -12,3 +12,27 @@ def broker_roundtrip(token: str) -> dict:
         cursor.execute("SELECT current_database()")
         (database,) = cursor.fetchone()
     return {"token": token, "database": database, "vendor": connection.vendor}
+
+
+@shared_task(name="common.audit_seal")
+def audit_seal() -> int:
+    """Seal the audit trail's closed days into the hash chain (beat: daily after midnight)."""
+    from common.audit import audit_days_seal
+
+    return audit_days_seal()
+
+
+@shared_task(name="common.audit_purge")
+def audit_purge() -> list[int]:
+    """Drop sealed audit days older than AUDIT_RETENTION_DAYS (never under 180 days)."""
+    from common.audit import audit_purge as purge
+
+    return list(purge())
+
+
+@shared_task(name="common.excel_import_job")
+def excel_import_job(*, admin_label: str, token: str, user_id: int | None, phase: str) -> None:
+    """Parse (preview) or write (commit) an uploaded Excel file outside the web request."""
+    from common.admin_excel import excel_import_job_run
+
+    excel_import_job_run(admin_label=admin_label, token=token, user_id=user_id, phase=phase)

@@ -1,9 +1,12 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from common.views import protected_media
 
 admin.site.site_header = "社会组织登记监管平台"
 admin.site.site_title = "社会组织登记监管平台"
@@ -14,11 +17,14 @@ admin.site.index_title = "登记管理"
 api_v1_urlpatterns = [
     path("", include("registry.api.urls")),
     path("", include("oversight.urls")),
+    path("", include("partybuilding.api.urls")),
+    path("", include("funding.api.urls")),
 ]
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("public/catalog/", include("funding.public_urls")),
     path("public/", include("oversight.public_urls")),
     path("api/v1/", include((api_v1_urlpatterns, "api-v1"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -28,5 +34,12 @@ urlpatterns = [
 handler404 = "common.views.not_found"
 handler500 = "common.views.server_error"
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served as static files, whatever DEBUG says: this view checks
+# who may see the record that holds the file (common.views.protected_media).
+urlpatterns += [
+    re_path(
+        "^" + re.escape(settings.MEDIA_URL.lstrip("/")) + r"(?P<path>.+)$",
+        protected_media,
+        name="protected-media",
+    )
+]

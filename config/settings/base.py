@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "common",
     "registry",
     "oversight",
@@ -55,9 +56,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,14 +91,45 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# 身份鉴别 (等保 2.0): length and complexity of passwords, lockout after repeated failures,
+# idle sessions closed. docs/security.md explains each setting.
+PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "common.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "common.passwords.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# django-axes checks every login first (lockout per account and, separately, per address).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "common.audit.axes_client_ip"
+AXES_LOCKOUT_TEMPLATE = "common/lockout.html"
+AXES_VERBOSE = False
+# Idle timeout: every request renews the session, which expires after this many minutes.
+SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Behind a reverse proxy that sets X-Forwarded-For, the number of proxies we run (0: trust
+# only REMOTE_ADDR). The audit trail, the lockout and the API throttles read the same address.
+AUDIT_TRUSTED_PROXIES = int(os.environ.get("AUDIT_TRUSTED_PROXIES", "0"))
+# 安全审计: days of audit trail kept (never fewer than 180, common.audit).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
 
 LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -111,6 +146,12 @@ STORAGES = {
 # Large changelists: the admin must never count a million rows twice per page.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Hostile spreadsheets are refused before parsing (common.excel): the uncompressed size of
+# each part and of the whole package, and the number of shared strings.
+EXCEL_MAX_PART_BYTES = int(os.environ.get("EXCEL_MAX_PART_BYTES", str(400 * 1024 * 1024)))
+EXCEL_MAX_TOTAL_BYTES = int(os.environ.get("EXCEL_MAX_TOTAL_BYTES", str(512 * 1024 * 1024)))
+EXCEL_MAX_SHARED_STRINGS = int(os.environ.get("EXCEL_MAX_SHARED_STRINGS", "3000000"))
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process (embedded default).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -129,7 +170,6 @@ SCOPE_UNIT_MODEL = "registry.SupervisingUnit"
 
 # Django's cache: Redis when REDIS_URL is set (shared by every gunicorn worker, so the API
 # throttle counts per token across processes), otherwise memory of the one process.
-LANGUAGES = [("zh-hans", "简体中文")]
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -142,8 +182,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["common.api.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["common.api.permissions.ScopedModelPermissions"],
     "DEFAULT_THROTTLE_CLASSES": ["common.api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_THROTTLE_RATE", "1200/min")},
-    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.StandardPagination",
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": os.environ.get("API_THROTTLE_RATE", "1200/min"),
+        # Failed authentications per client address (common.api.authentication).
+        "api_auth_failure": os.environ.get("API_AUTH_FAILURE_RATE", "20/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.CursorOrPagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

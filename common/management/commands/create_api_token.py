@@ -22,15 +22,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--user", required=True, help="用户名")
         parser.add_argument("--unit", help="业务主管单位代码（部门账号）")
-        parser.add_argument("--expires-days", type=int, help="有效天数；不填则不过期")
+        # Read as text and checked in handle(): argparse's own errors are in English.
+        parser.add_argument("--expires-days", help="有效天数（1–3650）；不填则不过期")
         parser.add_argument("--name", default="", help="用途说明")
 
-    def handle(self, *args, user: str, unit: str | None, expires_days: int | None, **options):
-        if expires_days is not None and expires_days <= 0:
-            raise CommandError("--expires-days 必须是正整数。")
-        expires_at = (
-            timezone.now() + datetime.timedelta(days=expires_days) if expires_days else None
-        )
+    def handle(self, *args, user: str, unit: str | None, expires_days: str | None, **options):
+        user = (user or "").strip()
+        if not user:
+            raise CommandError("--user 不能为空。")
+        expires_at = _expires_at(expires_days)
         try:
             with transaction.atomic():
                 if unit:
@@ -52,3 +52,20 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(key)
+
+
+MAX_EXPIRES_DAYS = 3650
+
+
+def _expires_at(raw: str | None) -> datetime.datetime | None:
+    if raw is None:
+        return None
+    try:
+        days = int(raw.strip())
+    except ValueError:
+        raise CommandError(
+            f"--expires-days 必须是 1 到 {MAX_EXPIRES_DAYS} 的整数，收到“{raw}”。"
+        ) from None
+    if not 1 <= days <= MAX_EXPIRES_DAYS:
+        raise CommandError(f"--expires-days 必须是 1 到 {MAX_EXPIRES_DAYS} 的整数，收到“{raw}”。")
+    return timezone.now() + datetime.timedelta(days=days)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -16,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/admin/")
 
     def handle(self, *args, username: str, url: str, **options):
+        username = (username or "").strip()
+        if not username or len(username) > 150:
+            raise CommandError("--username 不能为空，且不超过 150 个字符。")
+        if not url.startswith(("http://", "https://")):
+            raise CommandError(f"--url 必须以 http:// 或 https:// 开头，收到“{url}”。")
         password_file = Path(settings.BASE_DIR) / ".demo-admin-password"
         if password_file.exists():
             password = password_file.read_text().strip()
