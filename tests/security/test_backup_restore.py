@@ -89,7 +89,7 @@ def test_backup_of_the_demo_restores_into_a_fresh_database(scratch, tmp_path):
     for step in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
         result = run([python, "manage.py", *step], env)
         assert result.returncode == 0, result.stderr[-3000:]
-    (tmp_path / "media-src" / "circulars").mkdir(parents=True)
+    (tmp_path / "media-src" / "circulars").mkdir(parents=True, exist_ok=True)
     (tmp_path / "media-src" / "circulars" / "通报.xlsx").write_bytes(b"attachment")
 
     backup = run(["make", "-s", "backup"], env)

@@ -1,0 +1,1 @@
+"""Funding API routes; the viewsets live in each subject's api.py."""

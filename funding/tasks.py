@@ -1,0 +1,3 @@
+"""Celery's autodiscovery imports `funding.tasks`: each subject defines its own tasks."""
+
+from funding.ratings import tasks as ratings_tasks  # noqa: F401

@@ -1,0 +1,118 @@
+"""The R-CRD-02(2) trigger: an organization with 3 or more full party members and no party
+organization after the grace period (R-PTY-01, R-PTY-06) becomes a candidate for the
+abnormal list. Registered in common.credit_triggers from PartybuildingConfig.ready(), so
+oversight's credit rules call it (dry run, four eyes) without importing partybuilding."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import connection
+
+from common.credit_triggers import CandidateRow, CreditTrigger
+from registry.selectors import organizations_registered_on
+
+from .choices import MIN_FULL_MEMBERS
+
+DEFAULT_GRACE_MONTHS = 6
+TRIGGER_CODE = "partybuilding.party_organization_missing"
+CITATION = (
+    "《社会组织信用信息管理办法》（民政部令第60号）：未按照有关规定设立党组织的，列入活动异常名录"
+    "（R-CRD-02(2)）；正式党员3人以上的社会组织应当单独建立党组织（R-PTY-01）。"
+)
+
+
+def grace_months() -> int:
+    """Months an organization has to set up its party organization once it has 3 full members."""
+    return int(getattr(settings, "PARTY_ORGANIZATION_GRACE_MONTHS", DEFAULT_GRACE_MONTHS))
+
+
+# since: the first count of the current run of counts with ≥ 3 full members, or the end of
+# the organization's last party organization if later. Due `grace` months after that.
+_CANDIDATES_SQL = """
+WITH registered AS ({registered}),
+latest AS (
+    SELECT DISTINCT ON (m.organization_id) m.organization_id, m.full_members
+    FROM partybuilding_partymembercount m
+    WHERE m.as_of <= %(on)s
+    ORDER BY m.organization_id, m.as_of DESC, m.id DESC
+),
+last_below AS (
+    SELECT m.organization_id, max(m.as_of) AS as_of
+    FROM partybuilding_partymembercount m
+    WHERE m.as_of <= %(on)s AND m.full_members < %(min)s
+    GROUP BY m.organization_id
+),
+run AS (
+    SELECT m.organization_id, min(m.as_of) AS since, max(l.full_members) AS full_members
+    FROM partybuilding_partymembercount m
+    JOIN latest l ON l.organization_id = m.organization_id AND l.full_members >= %(min)s
+    LEFT JOIN last_below b ON b.organization_id = m.organization_id
+    WHERE m.as_of <= %(on)s AND m.full_members >= %(min)s
+      AND (b.as_of IS NULL OR m.as_of > b.as_of)
+    GROUP BY m.organization_id
+),
+last_covered AS (
+    SELECT c.organization_id, max(LEAST(c.left_on, p.dissolved_on)) AS ended_on
+    FROM partybuilding_partyorganizationcoverage c
+    JOIN partybuilding_partyorganization p ON p.id = c.party_organization_id
+    WHERE LEAST(c.left_on, p.dissolved_on) <= %(on)s
+    GROUP BY c.organization_id
+),
+due AS (
+    SELECT r.organization_id, r.full_members,
+           GREATEST(r.since, lc.ended_on) AS since,
+           (GREATEST(r.since, lc.ended_on) + make_interval(months => %(grace)s))::date AS due_on
+    FROM run r
+    LEFT JOIN last_covered lc ON lc.organization_id = r.organization_id
+)
+SELECT d.organization_id, d.due_on, d.since, d.full_members
+FROM due d
+WHERE d.due_on <= %(on)s
+  AND d.organization_id IN (SELECT * FROM registered)
+  AND NOT EXISTS (
+      SELECT 1
+      FROM partybuilding_partyorganizationcoverage c
+      JOIN partybuilding_partyorganization p ON p.id = c.party_organization_id
+      WHERE c.organization_id = d.organization_id
+        AND c.joined_on <= %(on)s AND (c.left_on IS NULL OR c.left_on > %(on)s)
+        AND p.approved_on <= %(on)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(on)s)
+  )
+ORDER BY d.organization_id
+"""
+
+
+def party_organization_missing_candidates(on: datetime.date) -> list[CandidateRow]:
+    """(organization id, due date, reason) of every organization that on `on` has had ≥ 3 full
+    members for the grace period without being covered by a party organization."""
+    registered_sql, registered_params = (
+        organizations_registered_on(day=on).order_by().values("pk").query.sql_with_params()
+    )
+    names = {f"r{i}": value for i, value in enumerate(registered_params)}
+    registered_sql = registered_sql.replace("%s", "%({})s").format(*names)
+    grace = grace_months()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CANDIDATES_SQL.format(registered=registered_sql),
+            {"on": on, "min": MIN_FULL_MEMBERS, "grace": grace, **names},
+        )
+        rows = cursor.fetchall()
+    return [
+        (
+            org_id,
+            due_on,
+            f"该组织自{since}起有正式党员{full}名（{MIN_FULL_MEMBERS}名以上），超过{grace}个月"
+            f"（{due_on}到期）仍未建立党组织，也未纳入联合党组织（R-PTY-01、R-CRD-02(2)）。",
+        )
+        for org_id, due_on, since, full in rows
+    ]
+
+
+PARTY_ORGANIZATION_MISSING = CreditTrigger(
+    code=TRIGGER_CODE,
+    ground="R-CRD-02(2)",
+    list_kind="abnormal",
+    citation=CITATION,
+    candidates=party_organization_missing_candidates,
+)
