@@ -10,6 +10,11 @@ class OversightConfig(AppConfig):
 
         expose_history_models(self)
 
+        # Funding's live eligibility asks oversight through common.eligibility (D9, D12).
+        from .eligibility import register_providers
+
+        register_providers()
+
         # D11: registry's lifecycle and 变更登记 refuse what oversight's audits do not allow.
         from oversight.inspections.services import departure_audit_guard, liquidation_audit_guard
         from registry.services import (

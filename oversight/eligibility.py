@@ -1,0 +1,124 @@
+"""Oversight's answers to `common.eligibility`: the credit-list and annual-report obstacles
+that funding checks live (R-CRD-13, R-FND-04, D9, D12, R-PUR-01/05, R-EVL-03), registered
+from `OversightConfig.ready()` so that funding never imports oversight.
+
+Each provider is one set-based query over the whole register (or the ids asked about) and
+answers {organization id: [Chinese reason with its date]}.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.db.models import Max, Q
+
+from oversight.annual_reports.choices import ReviewResult
+from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
+from oversight.annual_reports.selectors import organizations_missing_report
+from oversight.credit.choices import CreditList
+from oversight.credit.models import CreditListing
+from oversight.credit.selectors import active_listings
+
+LIST_LABELS = dict(CreditList.choices)
+CATALOG_HISTORY_YEARS = 3  # R-PUR-01(5): no listing in the past three years
+
+
+def _only(qs, ids: Sequence[int] | None, field: str = "organization_id"):
+    return qs if ids is None else qs.filter(**{f"{field}__in": list(ids)})
+
+
+def _add(result: dict[int, list[str]], org_id: int, reason: str) -> None:
+    result.setdefault(org_id, []).append(reason)
+
+
+def credit_listing_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dict[int, list[str]]:
+    """On the abnormal or the serious list on `on` (R-CRD-13, D12, R-PUR-05, R-EVL-03)."""
+    result: dict[int, list[str]] = {}
+    rows = _only(active_listings(on=on), ids).values_list(
+        "organization_id", "list_type", "decided_on"
+    )
+    for org_id, list_type, decided_on in rows:
+        _add(result, org_id, f"列入{LIST_LABELS.get(list_type, list_type)}（{decided_on}）")
+    return result
+
+
+def credit_history_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dict[int, list[str]]:
+    """Any listing decided in the three years before `on` (R-PUR-01(5), D9)."""
+    # 29 February counts back to 28 February (the window never grows past three years).
+    day = 28 if (on.month, on.day) == (2, 29) else on.day
+    since = datetime.date(on.year - CATALOG_HISTORY_YEARS, on.month, day)
+    rows = _only(
+        CreditListing.objects.filter(decided_on__gt=since, decided_on__lte=on), ids
+    ).values_list("organization_id", "list_type", "decided_on")
+    result: dict[int, list[str]] = {}
+    for org_id, list_type, decided_on in rows:
+        _add(
+            result,
+            org_id,
+            f"近{CATALOG_HISTORY_YEARS}年内曾列入{LIST_LABELS.get(list_type, list_type)}"
+            f"（{decided_on}）",
+        )
+    return result
+
+
+def _latest_due_cycle(on: datetime.date) -> AnnualReportCycle | None:
+    """The most recent cycle whose bureau deadline has passed by `on`."""
+    return AnnualReportCycle.objects.filter(bureau_deadline__lt=on).order_by("-year").first()
+
+
+def annual_report_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dict[int, list[str]]:
+    """D9: the latest report due by `on` filed on time, and full-time staff in the latest
+    report at least 3 for an industry association and 2 for other organizations."""
+    result: dict[int, list[str]] = {}
+    cycle = _latest_due_cycle(on)
+    if cycle is not None:
+        missing = _only(organizations_missing_report(cycle=cycle, as_of=on), ids, "pk")
+        for org_id in missing.values_list("pk", flat=True):
+            _add(
+                result, org_id, f"{cycle.year}年度工作报告未按时报送（截止{cycle.bureau_deadline}）"
+            )
+    latest = (
+        _only(AnnualReport.objects.filter(submitted_on__lte=on), ids)
+        .values("organization_id")
+        .annotate(year=Max("year"))
+    )
+    staffed = _only(AnnualReport.objects.filter(submitted_on__lte=on), ids).filter(
+        Q(organization__is_industry_association=True, full_time_staff__lt=3)
+        | Q(organization__is_industry_association=False, full_time_staff__lt=2)
+    )
+    last_year = {row["organization_id"]: row["year"] for row in latest}
+    for org_id, year, staff, association in staffed.values_list(
+        "organization_id", "year", "full_time_staff", "organization__is_industry_association"
+    ):
+        if last_year.get(org_id) == year:
+            need = 3 if association else 2
+            _add(result, org_id, f"{year}年度报告专职工作人员{staff}人，少于{need}人")
+    return result
+
+
+def rating_exclusion_obstacles(
+    ids: Sequence[int] | None, on: datetime.date
+) -> dict[int, list[str]]:
+    """R-EVL-07 as the records show it: last year's annual report missing or failed."""
+    cycle = _latest_due_cycle(on)
+    if cycle is None:
+        return {}
+    result: dict[int, list[str]] = {}
+    for org_id in _only(organizations_missing_report(cycle=cycle, as_of=on), ids, "pk").values_list(
+        "pk", flat=True
+    ):
+        _add(result, org_id, f"{cycle.year}年度工作报告未按时报送")
+    failed = _only(AnnualReport.objects.filter(year=cycle.year, result=ReviewResult.FAILED), ids)
+    for org_id in failed.values_list("organization_id", flat=True):
+        _add(result, org_id, f"{cycle.year}年度年检不合格")
+    return result
+
+
+def register_providers() -> None:
+    from common.eligibility import CATALOG, FUND, RATING, register_obstacle_provider
+
+    register_obstacle_provider(credit_listing_obstacles, purposes=(FUND, CATALOG, RATING))
+    register_obstacle_provider(credit_history_obstacles, purposes=(CATALOG,))
+    register_obstacle_provider(annual_report_obstacles, purposes=(CATALOG,))
+    register_obstacle_provider(rating_exclusion_obstacles, purposes=(RATING,))
