@@ -22,11 +22,13 @@ from registry.demo.reference import (
     DEMO_CATEGORY_QUOTAS,
     DEMO_DEREGISTERING,
     DEMO_EXIT_CATEGORIES,
-    DEMO_EXITS_2021_2022,
     DEMO_EXITS_BEFORE_2021,
+    DEMO_EXITS_H1_2022,
+    DEMO_EXITS_H2_2021,
     DEMO_EXITS_JUNE_2022,
     DEMO_INDUSTRY_ASSOCIATIONS,
     DEMO_NEW_2021_2022,
+    DEMO_NEW_H2_2021,
     DEMO_NEW_JUNE_2022,
     DEMO_REVOKED_SHARE,
     DEMO_SEED,
@@ -49,6 +51,7 @@ from registry.demo.reference import (
     STREETS,
     SURNAMES,
     TRADES,
+    YEAR_END_2021,
 )
 from registry.rating_rules import add_years
 from registry.uscc import (
@@ -221,10 +224,13 @@ def _demo_slots(rng: random.Random) -> list[_Slot]:
     new_2021 = current[:DEMO_NEW_2021_2022]
     new_june = current[DEMO_NEW_2021_2022 : DEMO_NEW_2021_2022 + DEMO_NEW_JUNE_2022]
     older = current[DEMO_NEW_2021_2022 + DEMO_NEW_JUNE_2022 :]
-    for slot in new_2021:
-        slot.established_on = _random_day(
-            rng, DAY_2021 + datetime.timedelta(days=1), DAY_2022 - datetime.timedelta(days=1)
+    for i, slot in enumerate(new_2021):
+        first, last = (
+            (DAY_2021 + datetime.timedelta(days=1), YEAR_END_2021)
+            if i < DEMO_NEW_H2_2021
+            else (YEAR_END_2021 + datetime.timedelta(days=1), DAY_2022 - datetime.timedelta(days=1))
         )
+        slot.established_on = _random_day(rng, first, last)
     for slot in new_june:
         slot.established_on = _random_day(
             rng, DAY_2022 + datetime.timedelta(days=1), DEMO_AS_OF - datetime.timedelta(days=1)
@@ -249,9 +255,10 @@ def _demo_slots(rng: random.Random) -> list[_Slot]:
     weights_by_type = {t: (tuple(q), tuple(q.values())) for t, q in DEMO_EXIT_CATEGORIES.items()}
     for count, first, last in (
         (DEMO_EXITS_BEFORE_2021, datetime.date(2015, 1, 5), DAY_2021 - datetime.timedelta(days=1)),
+        (DEMO_EXITS_H2_2021, DAY_2021 + datetime.timedelta(days=1), YEAR_END_2021),
         (
-            DEMO_EXITS_2021_2022,
-            DAY_2021 + datetime.timedelta(days=1),
+            DEMO_EXITS_H1_2022,
+            YEAR_END_2021 + datetime.timedelta(days=1),
             DAY_2022 - datetime.timedelta(days=1),
         ),
         (

@@ -356,13 +356,20 @@ DEMO_EXIT_CATEGORIES: dict[str, dict[int, int]] = {
          C_OTHER: 5},
 }  # fmt: skip
 
-# The movement that gives 811 on 2021-06-01, 766 on 2022-06-01 and 765 on 2022-06-30.
+# The movement that gives 811 on 2021-06-01, 772 on 2021-12-31 (the party-coverage
+# denominator of the 2021 report: 166 / 772 = 21.5%), 766 on 2022-06-01 and 765 on 2022-06-30:
+# 811 + 14 − 53 = 772, 772 + 14 − 20 = 766, 766 + 2 − 3 = 765.
 DAY_2021 = datetime.date(2021, 6, 1)
+YEAR_END_2021 = datetime.date(2021, 12, 31)
 DAY_2022 = datetime.date(2022, 6, 1)
-DEMO_NEW_2021_2022 = 28  # established 2021-06-02 … 2022-05-31
+DEMO_NEW_H2_2021 = 14  # established 2021-06-02 … 2021-12-31
+DEMO_NEW_H1_2022 = 14  # established 2022-01-01 … 2022-05-31
+DEMO_NEW_2021_2022 = DEMO_NEW_H2_2021 + DEMO_NEW_H1_2022
 DEMO_NEW_JUNE_2022 = 2  # established 2022-06-02 … 2022-06-29
 DEMO_EXITS_BEFORE_2021 = 95  # deregistered or revoked 2015-01-01 … 2021-05-31
-DEMO_EXITS_2021_2022 = 73  # 2021-06-02 … 2022-05-31 (the zombie clean-up years)
+DEMO_EXITS_H2_2021 = 53  # 2021-06-02 … 2021-12-31 (the zombie clean-up campaign of 2021)
+DEMO_EXITS_H1_2022 = 20  # 2022-01-01 … 2022-05-31
+DEMO_EXITS_2021_2022 = DEMO_EXITS_H2_2021 + DEMO_EXITS_H1_2022
 DEMO_EXITS_JUNE_2022 = 3  # 2022-06-02 … 2022-06-29
 DEMO_DEREGISTERING = 8  # on the register, deregistration applied for in 2022
 DEMO_REVOKED_SHARE = 0.35

@@ -71,6 +71,8 @@ def test_demo_register_has_futians_figures():
     # DESIGN.md §4.2 checks the sample size with these two: 811 → 81, 766 → 77.
     assert on_date(datetime.date(2021, 6, 1)).count() == 811
     assert on_date(datetime.date(2022, 6, 1)).count() == 766
+    # The party report of 2021 divides by the register at year end: 166 / 772 = 21.5%.
+    assert on_date(datetime.date(2021, 12, 31)).count() == 772
     # No lifecycle event after 2022-06-30: the register of that day is today's register.
     assert Organization.objects.registered().count() == 765
     assert set(Organization.objects.registered().values_list("pk", flat=True)) == set(
