@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.actors import saved_user
@@ -38,6 +40,7 @@ from oversight.inspections.selectors import (
     inspections_overdue_rectification,
 )
 from oversight.inspections.services import (
+    inspection_follow_up,
     inspection_publish,
     inspection_transition,
     inspection_verify_rectification,
@@ -207,7 +210,18 @@ class InspectionAdmin(RecordAdminMixin, SimpleHistoryAdmin):
         "rectification_deadline",
         "rectification_verified_on",
         "published_on",
+        "follow_up",
     ]
+
+    @admin.display(description="后续处理（专项审计、约谈、通报）")
+    def follow_up(self, obj: Inspection) -> str:
+        chain = inspection_follow_up(obj) if obj.pk else []
+        if not chain:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), "{}　{}：{}", ((str(d), what, detail) for d, what, detail in chain)
+        )
+
     actions = [
         _inspection_action(
             "start_inspection",

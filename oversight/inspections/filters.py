@@ -15,6 +15,7 @@ from oversight.inspections.choices import (
 )
 from oversight.inspections.models import Audit, Circular, Inspection, InspectionDraw
 from oversight.inspections.selectors import inspections_overdue_rectification
+from registry.filters import OrganizationRecordFilterSet
 
 
 class InspectionDrawFilterSet(django_filters.FilterSet):
@@ -27,7 +28,7 @@ class InspectionDrawFilterSet(django_filters.FilterSet):
         fields = ["kind", "year", "status"]
 
 
-class InspectionFilterSet(django_filters.FilterSet):
+class InspectionFilterSet(OrganizationRecordFilterSet):
     # A plain number, not a ModelChoiceFilter: validating the choice would query every draw
     # and tell a department whether a draw it cannot see exists.
     draw = django_filters.NumberFilter(field_name="draw_id", label="抽查编号")
@@ -37,9 +38,6 @@ class InspectionFilterSet(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label="检查状态")
     outcome = django_filters.ChoiceFilter(choices=InspectionOutcome.choices, label="检查结果")
-    organization_uscc = django_filters.CharFilter(
-        field_name="organization__uscc", label="社会组织统一社会信用代码"
-    )
     overdue_rectification = django_filters.BooleanFilter(
         method="filter_overdue_rectification", label="整改逾期未核实（截至今日）"
     )
@@ -64,11 +62,8 @@ class InspectionFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
-class AuditFilterSet(django_filters.FilterSet):
+class AuditFilterSet(OrganizationRecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=AuditKind.choices, label="审计类型")
-    organization_uscc = django_filters.CharFilter(
-        field_name="organization__uscc", label="社会组织统一社会信用代码"
-    )
     completed = django_filters.BooleanFilter(method="filter_completed", label="已出具报告")
 
     class Meta:

@@ -322,6 +322,15 @@ class Audit(models.Model):
     report_no = models.CharField("报告文号", max_length=100, blank=True)
     report_file = models.FileField("审计报告", upload_to="audits/%Y/", blank=True)
     conclusion = models.TextField("审计结论", blank=True)
+    inspection = models.ForeignKey(
+        "Inspection",
+        verbose_name="来源抽查",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_audits",
+        help_text="由双随机抽查引出的财务专项审计。",
+    )
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -383,6 +392,15 @@ class Interview(models.Model):
     interviewees = models.CharField("被约谈人", max_length=200)
     interviewers = models.CharField("约谈人", max_length=200)
     outcome = models.TextField("约谈结果", blank=True)
+    inspection = models.ForeignKey(
+        "Inspection",
+        verbose_name="来源抽查",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interviews",
+        help_text="因抽查发现的问题而约谈时填写。",
+    )
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
@@ -418,6 +436,13 @@ class Circular(models.Model):
     )
     body = models.TextField("正文", blank=True)
     attachment = models.FileField("附件", upload_to="circulars/%Y/", blank=True)
+    inspections = models.ManyToManyField(
+        "Inspection",
+        verbose_name="涉及的抽查检查",
+        blank=True,
+        related_name="circulars",
+        help_text="通报抽查及后续审计、约谈结果时，所涉及的抽查检查。",
+    )
     # Circulars a job issues are recognised by what they are, never by their title (which
     # staff may reword): kind, period and addressee, e.g. "missing_reports:2021:-".
     issue_key = models.CharField(

@@ -6,7 +6,6 @@ import datetime
 import io
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from common.actors import saved_user
 from common.excel import xlsx_write
+from common.policy import policy_value
 from oversight.annual_reports.selectors import organizations_missing_report
 from oversight.annual_reports.services import annual_report_cycle_get
 from oversight.inspections.choices import (
@@ -26,6 +26,8 @@ from oversight.inspections.models import (
     Audit,
     Circular,
     Inspection,
+    InspectionDraw,
+    Interview,
 )
 from registry.models import Organization
 
@@ -101,6 +103,96 @@ def inspection_publish(*, inspection: Inspection, on: datetime.date | None = Non
     return inspection
 
 
+# ------------------------------------------------------------------ a draw's follow-up
+# The seed letter's chain: an annual-report audit draw, the 财务专项审计 of the organizations
+# it selected, and, where the findings warrant, 约谈 and a 通报 — each linked to the inspection.
+
+
+@transaction.atomic
+def inspection_follow_up_audit(
+    *,
+    inspection: Inspection,
+    commissioned_on: datetime.date,
+    firm: str = "",
+    actor: Any = None,
+) -> Audit:
+    """Commission the 财务专项审计 of an inspected organization, linked to its inspection."""
+    if commissioned_on < inspection.draw.created_at.date():
+        raise ValidationError({"commissioned_on": "专项审计不能早于抽查创建日期。"})
+    existing = inspection.follow_up_audits.filter(kind=AuditKind.FINANCIAL_SPECIAL).first()
+    if existing:
+        return existing
+    audit = Audit(
+        organization_id=inspection.organization_id,
+        kind=AuditKind.FINANCIAL_SPECIAL,
+        commissioned_on=commissioned_on,
+        firm=firm,
+        period_start=datetime.date(inspection.draw.year - 1, 1, 1),
+        period_end=datetime.date(inspection.draw.year - 1, 12, 31),
+        inspection=inspection,
+    )
+    audit.full_clean()
+    audit.save()
+    return audit
+
+
+@transaction.atomic
+def inspection_interview_record(
+    *,
+    inspection: Inspection,
+    held_on: datetime.date,
+    reason: str,
+    interviewees: str,
+    interviewers: str,
+    outcome: str = "",
+) -> Interview:
+    """约谈 an inspected organization about the inspection's findings."""
+    if inspection.status != InspectionStatus.COMPLETED or not inspection.findings:
+        raise ValidationError({"inspection": "只能就已完成且有检查发现的抽查约谈。"})
+    interview = Interview(
+        organization_id=inspection.organization_id,
+        held_on=held_on,
+        reason=reason,
+        interviewees=interviewees,
+        interviewers=interviewers,
+        outcome=outcome,
+        inspection=inspection,
+    )
+    interview.full_clean()
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def draw_follow_up_circular_issue(
+    *, draw: InspectionDraw, issued_on: datetime.date, title: str, body: str
+) -> Circular:
+    """通报 the results of a draw and its follow-up, linked to every inspection of the draw;
+    once per draw (its issue key)."""
+    key = Circular.key_for(kind="draw_results", period=str(draw.pk), unit_code=None)
+    circular, created = Circular.objects.get_or_create(
+        issue_key=key, defaults={"title": title, "issued_on": issued_on, "body": body}
+    )
+    if created:
+        circular.inspections.set(draw.inspections.all())
+    return circular
+
+
+def inspection_follow_up(inspection: Inspection) -> list[tuple[datetime.date, str, str]]:
+    """The chain after an inspection, in date order: (date, what, detail)."""
+    chain = [
+        (
+            a.commissioned_on,
+            "财务专项审计",
+            f"{a.firm or '（未定事务所）'} {a.conclusion or '审计中'}",
+        )
+        for a in inspection.follow_up_audits.all()
+    ]
+    chain += [(i.held_on, "约谈", i.reason) for i in inspection.interviews.all()]
+    chain += [(c.issued_on, "通报", c.title) for c in inspection.circulars.all()]
+    return sorted(chain)
+
+
 # ------------------------------------------------------------------ audits and D11 guards
 
 
@@ -120,7 +212,7 @@ def departure_audit_guard(
     organization: Organization, new_rep: str, on: datetime.date
 ) -> str | None:
     """D11/R-AUD-01: a legal-representative change needs the outgoing one's departure audit."""
-    window = datetime.timedelta(days=settings.DEPARTURE_AUDIT_VALID_DAYS)
+    window = datetime.timedelta(days=policy_value("DEPARTURE_AUDIT_VALID_DAYS", on=on))
     done = Audit.objects.filter(
         organization=organization,
         kind__in=[AuditKind.DEPARTURE, AuditKind.TERM_END],
