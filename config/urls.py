@@ -3,7 +3,6 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.views import protected_media
@@ -19,10 +18,11 @@ api_v1_urlpatterns = [
     path("", include("oversight.urls")),
     path("", include("partybuilding.api.urls")),
     path("", include("funding.api.urls")),
+    path("", include("reports.api")),
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", include("reports.urls")),  # the workbench (/) and the dashboard
     path("admin/", admin.site.urls),
     path("public/catalog/", include("funding.public_urls")),
     path("public/", include("oversight.public_urls")),
