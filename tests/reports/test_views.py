@@ -93,3 +93,11 @@ def test_organization_file_by_pk_and_uscc_and_excel(admin_client, client):
     xlsx = admin_client.get(reverse("reports:organization-file-xlsx", args=[org.pk]))
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["登记信息", "档案记录"]
     assert client.get(reverse("reports:organization-file", args=[org.pk])).status_code == 302
+
+
+def test_the_organization_change_page_links_to_its_file(admin_client):
+    from tests.registry.factories import OrganizationFactory
+
+    org = OrganizationFactory()
+    page = admin_client.get(f"/admin/registry/organization/{org.pk}/change/").content.decode()
+    assert f"/organizations/{org.pk}/" in page and "一户一档" in page
