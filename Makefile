@@ -6,6 +6,18 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SETTINGS ?= config.settings.dev
+# Dialect-sensitive tests (draws, zombie detection, credit rules, imports, triggers), run on
+# SQLite too; the PostgreSQL-only ones among them skip (tests/project/sqlite_plugin.py).
+SQLITE_TESTS := tests/oversight/inspections/test_draw_service.py \
+	tests/oversight/inspections/test_draw_algorithm.py \
+	tests/oversight/zombies/test_detection.py \
+	tests/oversight/credit/test_rules.py \
+	tests/oversight/credit/test_services.py \
+	tests/oversight/annual_reports/test_imports.py \
+	tests/registry/test_excel_import.py \
+	tests/registry/test_register_writes.py \
+	tests/registry/test_services.py \
+	tests/project/test_missing_beat_schedules.py
 
 .PHONY: run test lint bench install worker beat clean backup restore
 
@@ -31,6 +43,8 @@ test: install
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py check
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q
+	# The embedded SQLite path of `make run`: the dialect-sensitive tests again (issue 16).
+	PYTHONPATH=. $(VENV)/bin/pytest -q -p tests.project.sqlite_plugin --ds=config.settings.test_sqlite $(SQLITE_TESTS)
 
 lint: install
 	$(VENV)/bin/ruff check --fix .

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.admin_actions import run_on_selection
 from common.admin_excel import ExcelImportExportMixin
 from common.admin_filters import filterset_list_filter
+from common.audit import record_personal_read
 
 from .choices import LIFECYCLE_TRANSITIONS, LifecycleStatus
 from .exports import ORGANIZATION_COLUMNS, organizations_export_xlsx
@@ -18,7 +19,12 @@ from .filters import EXTENSION_FILTERS, OrganizationFilterSet
 from .forms import OrganizationAdminForm, TransitionForm
 from .imports import organizations_import
 from .models import IndustryCategory, Organization, Rating, SupervisingUnit
-from .services import REGISTRATION_FIELDS, organization_transition
+from .services import (
+    REGISTRATION_FIELDS,
+    organization_change,
+    organization_register,
+    organization_transition,
+)
 
 
 @admin.register(IndustryCategory)
@@ -63,6 +69,9 @@ for _targets in LIFECYCLE_TRANSITIONS.values():
     for _to, _label in _targets.items():
         _TRANSITION_ACTIONS.setdefault((_to, _label), _transition_action(_to, _label))
 
+
+# Personal information on an organization's page, each read of which is audited.
+PERSONAL_FIELDS = ("法定代表人", "联系电话")
 
 # Uploads wait here between preview and confirmation (common.admin_excel).
 IMPORT_UPLOAD_DIR = Path(tempfile.gettempdir()) / "socialorg-organization-imports"
@@ -163,9 +172,34 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
             f"{result.unchanged} 个与系统一致未作变更。"
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and original is not None:
+            # 等保 安全审计: reads of personal fields are recorded (common.audit).
+            record_personal_read(
+                user=request.user, obj=original, fields=PERSONAL_FIELDS, channel="后台"
+            )
+        return response
+
     def save_model(self, request, obj, form, change) -> None:
-        obj._change_reason = "变更登记" if change else "成立登记"
-        super().save_model(request, obj, form, change)
+        # Through the services (issue 16): their rules and row lock apply here too. The form
+        # has already run the same checks, so a refusal here means a concurrent change.
+        if change:
+            changes = {
+                f: form.cleaned_data[f] for f in form.changed_data if f in REGISTRATION_FIELDS
+            }
+            if changes:
+                saved = organization_change(
+                    organization=obj, actor=request.user, reason="变更登记", **changes
+                )
+                obj.updated_at = saved.updated_at
+        else:
+            fields = {f: form.cleaned_data[f] for f in ("uscc", *REGISTRATION_FIELDS)}
+            saved = organization_register(actor=request.user, **fields)
+            for f in Organization._meta.concrete_fields:
+                setattr(obj, f.attname, getattr(saved, f.attname))
+            obj._state.adding = False
         for warning in getattr(form, "uscc_warnings", []):
             messages.warning(request, warning)
 

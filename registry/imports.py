@@ -1,8 +1,9 @@
 """Excel import of the register: create and update organizations by USCC, all or nothing.
 
 Every row is validated and every problem reported (row, column, reason naming the rule);
-if any row is bad nothing is written. Valid files are written set-wise in one transaction
-with their history recorded explicitly, because bulk writes bypass `save()` (STYLE.md Audit).
+if any row is bad nothing is written. The cells are parsed here; the rules of 成立登记 and
+变更登记 and the write itself (set-based, locked, history in bulk) are registry.bulk's, the
+same rules as the single-organization services.
 """
 
 from __future__ import annotations
@@ -12,11 +13,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.db import IntegrityError
 
-from common.actors import saved_user
 from common.excel import (
     CellError,
     RowError,
@@ -25,6 +23,7 @@ from common.excel import (
     parse_date_cell,
     xlsx_read,
 )
+from registry.bulk import BulkOutcome, organizations_bulk_check, organizations_bulk_write
 from registry.choices import LifecycleStatus, OrganizationType
 from registry.exports import (
     BUSINESS_SCOPE,
@@ -57,12 +56,10 @@ from registry.import_cells import (
     _text,
 )
 from registry.models import IndustryCategory, Organization, SupervisingUnit
-from registry.services import organization_check_change
 from registry.uscc import uscc_normalize, uscc_problems
 
 CHANGE_REASON = "Excel导入"
 MAX_ROWS = 200_000
-BATCH_SIZE = 1000
 _LOOKUP_CHUNK = 5000
 
 # The fields an import may write; lifecycle fields change only through
@@ -104,9 +101,11 @@ class OrganizationImportResult:
 @dataclass
 class _Plan:
     result: OrganizationImportResult
-    creates: list[Organization] = field(default_factory=list)
-    updates: list[Organization] = field(default_factory=list)
-    changed_fields: set[str] = field(default_factory=set)
+    # What the rows ask of registry.bulk, keyed by row number. A row with a bad cell still
+    # submits its good changes, so that a refused change is reported beside the bad cell.
+    registrations: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    changes: list[tuple[int, Organization, dict[str, Any]]] = field(default_factory=list)
+    bad_rows: set[int] = field(default_factory=set)
 
 
 def organizations_import(
@@ -124,15 +123,19 @@ def organizations_import(
         required=[c.header for c in ORGANIZATION_COLUMNS if c.required],
         max_rows=MAX_ROWS,
     )
-    if not commit:
-        return _plan(sheet, lock=False).result
+    plan = _plan(sheet)
+    if not commit or plan.bad_rows or plan.result.errors:
+        outcome = organizations_bulk_check(registrations=plan.registrations, changes=plan.changes)
+        return _report(plan, outcome)
     try:
-        with transaction.atomic():
-            # Validate under row locks so that what is checked is what gets written.
-            plan = _plan(sheet, lock=True)
-            if plan.result.errors:
-                return plan.result
-            _write(plan, actor=actor)
+        # The service locks the rows it changes and re-applies the rules to the locked rows,
+        # so that what is checked is what gets written.
+        outcome = organizations_bulk_write(
+            registrations=plan.registrations,
+            changes=plan.changes,
+            actor=actor,
+            reason=CHANGE_REASON,
+        )
     except IntegrityError:
         return OrganizationImportResult(
             errors=[
@@ -144,47 +147,35 @@ def organizations_import(
                 )
             ]
         )
-    return plan.result
+    result = _report(plan, outcome)
+    if outcome.written:
+        result.created, result.updated = len(outcome.creates), len(outcome.updates)
+        result.committed = True
+    return result
 
 
-def _write(plan: _Plan, *, actor: Any) -> None:
-    user = saved_user(actor)
-    now = timezone.now()
-    if plan.creates:
-        bulk_create_with_history(
-            plan.creates,
-            Organization,
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=CHANGE_REASON,
-            default_date=now,
-        )
-    if plan.updates:
-        for org in plan.updates:
-            org.updated_at = now  # auto_now is not applied by bulk_update
-        bulk_update_with_history(
-            plan.updates,
-            Organization,
-            fields=sorted(plan.changed_fields | {"updated_at"}),
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=CHANGE_REASON,
-            default_date=now,
-        )
-    plan.result.created = len(plan.creates)
-    plan.result.updated = len(plan.updates)
-    plan.result.committed = True
+def _report(plan: _Plan, outcome: BulkOutcome) -> OrganizationImportResult:
+    """Merge the service's refusals into the cell errors, in row and column order."""
+    result = plan.result
+    for number, exc in outcome.errors.items():
+        result.errors.extend(_row_errors(number, exc))
+    refused = plan.bad_rows | set(outcome.errors)
+    result.to_create = sum(1 for number, _ in plan.registrations if number not in refused)
+    result.to_update = sum(1 for number, _, _ in plan.changes if number not in refused)
+    order = {h: i for i, h in enumerate(ORGANIZATION_HEADERS)}
+    result.errors.sort(key=lambda e: (e.row, order.get(e.column, len(order))))
+    return result
 
 
 # ---------------------------------------------------------------------------- validation
 
 
-def _plan(sheet: Sheet, *, lock: bool) -> _Plan:
+def _plan(sheet: Sheet) -> _Plan:
     plan = _Plan(result=OrganizationImportResult(errors=list(sheet.errors)))
     present = set(sheet.headers)
     categories = _category_lookup()
     units = {u.name: u for u in SupervisingUnit.objects.all()}
-    existing = _existing_by_uscc(sheet, lock=lock)
+    existing = _existing_by_uscc(sheet)
     first_row_of: dict[str, int] = {}
     for row in sheet.rows:
         _plan_row(
@@ -196,8 +187,6 @@ def _plan(sheet: Sheet, *, lock: bool) -> _Plan:
             existing=existing,
             first_row_of=first_row_of,
         )
-    order = {h: i for i, h in enumerate(ORGANIZATION_HEADERS)}
-    plan.result.errors.sort(key=lambda e: (e.row, order.get(e.column, len(order))))
     return plan
 
 
@@ -209,7 +198,7 @@ def _category_lookup() -> dict[str, IndustryCategory]:
     return lookup
 
 
-def _existing_by_uscc(sheet: Sheet, *, lock: bool) -> dict[str, Organization]:
+def _existing_by_uscc(sheet: Sheet) -> dict[str, Organization]:
     codes = sorted(
         {
             uscc_normalize(str(row.values[USCC]))
@@ -220,8 +209,6 @@ def _existing_by_uscc(sheet: Sheet, *, lock: bool) -> dict[str, Organization]:
     found: dict[str, Organization] = {}
     for start in range(0, len(codes), _LOOKUP_CHUNK):
         qs = Organization.objects.filter(uscc__in=codes[start : start + _LOOKUP_CHUNK])
-        if lock:
-            qs = qs.select_for_update()
         found.update((org.uscc, org) for org in qs)
     return found
 
@@ -313,6 +300,8 @@ def _plan_row(
         _plan_update(row, current, values, status, errors, plan, bad_row=bad_row)
     elif uscc:
         _plan_create(row, uscc, values, status, errors, plan, bad_row=bad_row)
+    if bad_row or errors:
+        plan.bad_rows.add(row.number)
     plan.result.errors.extend(errors)
 
 
@@ -342,24 +331,10 @@ def _plan_update(
         for name, value in values.items()
         if name in IMPORT_FIELDS and not _same(name, _stored(current, name), value)
     }
-    guarded = {k: v for k, v in changes.items() if k in ("legal_representative", "org_type")}
-    if guarded:
-        try:
-            organization_check_change(organization=current, changes=guarded)
-        except ValidationError as exc:
-            errors.extend(_row_errors(row.number, exc))
-            bad_row = True
-    if bad_row or errors:
-        return
-    if not changes:
+    if changes:
+        plan.changes.append((row.number, current, changes))
+    elif not (bad_row or errors):
         plan.result.unchanged += 1
-        return
-    for name, value in changes.items():
-        setattr(current, name, value)
-    if _full_clean(row.number, current, errors):
-        plan.updates.append(current)
-        plan.changed_fields.update(changes)
-        plan.result.to_update += 1
 
 
 def _plan_create(
@@ -384,27 +359,12 @@ def _plan_create(
         bad_row = True
     if bad_row or errors:
         return
-    org = Organization(uscc=uscc, status=LifecycleStatus.ACTIVE, **values)
-    if _full_clean(row.number, org, errors):
-        plan.creates.append(org)
-        plan.result.to_create += 1
-        plan.result.warnings.extend(
-            RowError(row.number, USCC, p.message)
-            for p in uscc_problems(uscc, division_code=settings.REGISTRY_DIVISION_CODE)
-            if not p.is_error
-        )
-
-
-def _full_clean(number: int, org: Organization, errors: list[RowError]) -> bool:
-    try:
-        # Foreign keys come from the preloaded lookups and the USCC's uniqueness from the
-        # preloaded map and the in-file check: letting full_clean re-check them would cost
-        # several queries per row. The database constraints still guard the write.
-        org.full_clean(exclude=list(FK_FIELDS), validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        errors.extend(_row_errors(number, exc))
-        return False
-    return True
+    plan.registrations.append((row.number, {"uscc": uscc, **values}))
+    plan.result.warnings.extend(
+        RowError(row.number, USCC, p.message)
+        for p in uscc_problems(uscc, division_code=settings.REGISTRY_DIVISION_CODE)
+        if not p.is_error
+    )
 
 
 def _row_errors(number: int, exc: ValidationError) -> list[RowError]:

@@ -8,7 +8,7 @@ so that registry never imports them (STYLE.md: dependencies flow one way).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,9 +23,15 @@ from .models import Organization
 # A guard returns a reason (Chinese, shown to staff) when the change must be refused.
 TransitionGuard = Callable[[Organization, str, datetime.date], str | None]
 LegalRepresentativeGuard = Callable[[Organization, str, datetime.date], str | None]
+# The same guard over many organizations at once, for bulk writes (one query, not one per
+# row): given (organization, new representative) pairs, the refusals by position.
+LegalRepresentativeBulkGuard = Callable[
+    [Sequence[tuple[Organization, str]], datetime.date], dict[int, str]
+]
 
 _transition_guards: list[TransitionGuard] = []
 _legal_representative_guards: list[LegalRepresentativeGuard] = []
+_legal_representative_bulk_guards: dict[LegalRepresentativeGuard, LegalRepresentativeBulkGuard] = {}
 
 
 def register_transition_guard(guard: TransitionGuard) -> TransitionGuard:
@@ -35,10 +41,14 @@ def register_transition_guard(guard: TransitionGuard) -> TransitionGuard:
 
 
 def register_legal_representative_guard(
-    guard: LegalRepresentativeGuard,
+    guard: LegalRepresentativeGuard, *, bulk: LegalRepresentativeBulkGuard | None = None
 ) -> LegalRepresentativeGuard:
+    """`bulk` answers the same question for many organizations in one query; without it a
+    bulk write (the Excel import) asks `guard` once per changed representative."""
     if guard not in _legal_representative_guards:
         _legal_representative_guards.append(guard)
+    if bulk is not None:
+        _legal_representative_bulk_guards[guard] = bulk
     return guard
 
 
@@ -56,8 +66,10 @@ def organization_transition(
     on: datetime.date | None = None,
     actor: Any = None,
     reason: str = "",
+    at: datetime.datetime | None = None,
 ) -> Organization:
-    """Move an organization along its lifecycle (DESIGN.md §3), refusing what the rules forbid."""
+    """Move an organization along its lifecycle (DESIGN.md §3), refusing what the rules forbid.
+    `at` dates the history row (default now; the demo passes its own time)."""
     on = on or timezone.localdate()
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     allowed = LIFECYCLE_TRANSITIONS.get(org.status, {})
@@ -86,6 +98,8 @@ def organization_transition(
     org.status = to
     org._change_reason = reason or LIFECYCLE_TRANSITIONS[organization.status][to]
     _set_history_user(org, actor)
+    if at is not None:
+        org._history_date = at
     org.save()
     organization.refresh_from_db()
     return org
@@ -111,19 +125,55 @@ def organization_check_change(
     *, organization: Organization, changes: dict[str, Any], on: datetime.date | None = None
 ) -> None:
     """Refuse a 变更登记 the rules forbid (R-AUD-01/D11: legal representative needs an audit)."""
-    on = on or timezone.localdate()
     if organization.pk is None:
         return
-    new_rep = changes.get("legal_representative")
-    if new_rep is not None and new_rep != organization.legal_representative:
-        for guard in _legal_representative_guards:
-            refusal = guard(organization, new_rep, on)
-            if refusal:
-                raise ValidationError({"legal_representative": refusal})
-    new_type = changes.get("org_type")
-    if new_type is not None and new_type != organization.org_type:
-        # The type is coded into the USCC (position 2), which never changes (R-USCC-02).
-        raise ValidationError({"org_type": "组织类型写在统一社会信用代码第2位，登记后不能更改。"})
+    refusal = organization_change_refusals(changes=[(organization, changes)], on=on).get(0)
+    if refusal is not None:
+        raise refusal
+
+
+def organization_change_refusals(
+    *, changes: Sequence[tuple[Organization, dict[str, Any]]], on: datetime.date | None = None
+) -> dict[int, ValidationError]:
+    """The rules of 变更登记 over many organizations at once, set-based: the refusal of each
+    refused change, by its position in `changes` (the one definition, for one or many)."""
+    on = on or timezone.localdate()
+    refusals: dict[int, dict[str, list[str]]] = {}
+    for i, (org, values) in enumerate(changes):
+        unknown = sorted(set(values) - set(REGISTRATION_FIELDS))
+        for name in unknown:
+            # R-USCC-02: the code is kept for life; lifecycle fields change by transition.
+            refusals.setdefault(i, {}).setdefault(name, []).append("该字段不能通过变更登记修改。")
+        new_type = values.get("org_type")
+        if new_type is not None and new_type != org.org_type:
+            # The type is coded into the USCC (position 2), which never changes (R-USCC-02).
+            refusals.setdefault(i, {}).setdefault("org_type", []).append(
+                "组织类型写在统一社会信用代码第2位，登记后不能更改。"
+            )
+    reps = [
+        (i, org, values["legal_representative"])
+        for i, (org, values) in enumerate(changes)
+        if values.get("legal_representative") is not None
+        and values["legal_representative"] != org.legal_representative
+    ]
+    for guard in _legal_representative_guards:
+        refused = _legal_representative_refusals(guard, reps, on)
+        for i, reason in refused.items():
+            refusals.setdefault(i, {}).setdefault("legal_representative", []).append(reason)
+        reps = [rep for rep in reps if rep[0] not in refused]  # the first refusal suffices
+    return {i: ValidationError(errors) for i, errors in refusals.items()}
+
+
+def _legal_representative_refusals(
+    guard: LegalRepresentativeGuard, reps: list[tuple[int, Organization, str]], on: datetime.date
+) -> dict[int, str]:
+    if not reps:
+        return {}
+    bulk = _legal_representative_bulk_guards.get(guard)
+    if bulk is not None:
+        found = bulk([(org, new_rep) for _, org, new_rep in reps], on)
+        return {reps[j][0]: reason for j, reason in found.items() if reason}
+    return {i: r for i, org, new_rep in reps if (r := guard(org, new_rep, on))}
 
 
 @transaction.atomic
@@ -142,9 +192,6 @@ def organization_change(
     *, organization: Organization, actor: Any = None, reason: str = "变更登记", **changes: Any
 ) -> Organization:
     """变更登记: change registration fields, keeping the history (R-ORG-11)."""
-    unknown = set(changes) - set(REGISTRATION_FIELDS)
-    if unknown:
-        raise ValidationError({f: "该字段不能通过变更登记修改。" for f in sorted(unknown)})
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     organization_check_change(organization=org, changes=changes)
     for field, value in changes.items():

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.response import Response
 
 from common.api.viewsets import ScopedReadOnlyModelViewSet
+from common.audit import record_personal_read
 from registry.filters import OrganizationFilterSet, SupervisingUnitFilterSet
 from registry.models import Organization, SupervisingUnit
 from registry.selectors import current_rating_subquery
@@ -43,6 +45,14 @@ class OrganizationViewSet(ScopedReadOnlyModelViewSet):
     ordering_fields = ["name", "uscc", "established_on", "registered_capital"]
     ordering = ["name", "id"]
     lookup_field = "uscc"
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        # 等保 安全审计: a detail read shows the legal representative and the phone.
+        record_personal_read(
+            user=request.user, obj=instance, fields=("法定代表人", "联系电话"), channel="API"
+        )
+        return Response(self.get_serializer(instance).data)
 
     def get_queryset(self) -> QuerySet[Organization]:
         # Everything the serializer shows, in the one query of the page (no N+1).

@@ -6,6 +6,7 @@ import pytest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from common.api.throttling import TokenRateThrottle
 from common.testing.api import make_department_user, token_client
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
@@ -79,8 +80,37 @@ def test_throttled_per_token_with_retry_after(monkeypatch):
     assert second.get("/api/v1/organizations/").status_code == 200
 
 
-def test_throttle_rate_comes_from_settings():
-    assert "api_token" in api_settings.DEFAULT_THROTTLE_RATES
+def test_the_enforced_rate_is_the_one_the_environment_configures():
+    # Rates are read once, when DRF's settings load: prove the chain environment →
+    # settings → throttle in a fresh interpreter, as a deployment would start.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import django; django.setup();"
+        "from common.api.throttling import TokenRateThrottle as T;"
+        "print(T().num_requests, T().duration)"
+    )
+    env = {
+        **os.environ,
+        "API_THROTTLE_RATE": "7/hour",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["7", "3600"]
+    # And in this process the throttle enforces what the settings say, not DRF's default.
+    throttle = TokenRateThrottle()
+    assert throttle.get_rate() == api_settings.DEFAULT_THROTTLE_RATES["api_token"]
+    assert throttle.num_requests >= 60
 
 
 def test_large_counts_are_cached_small_ones_exact(settings):

@@ -21,6 +21,7 @@ from registry.choices import LifecycleStatus, OrganizationType
 from tests.registry.factories import OrganizationFactory, RatingFactory, SupervisingUnitFactory
 
 MAX_EXAMPLES = 20
+API_APPS = ("common", "registry", "oversight", "partybuilding", "funding", "reports")
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
@@ -72,10 +73,37 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     suppress_health_check=list(HealthCheck),
 )
 def test_api_as_staff(case, register):
-    headers = _auth(
-        make_staff_user(perms=["registry.view_organization", "registry.view_supervisingunit"])
+    # Staff holding the permissions of every resource, so the oversight, party-building and
+    # funding endpoints are exercised for real, not only answered with 403.
+    case.call_and_validate(headers=_auth(make_staff_user(perms=_api_perms())), checks=CHECKS)
+
+
+def _api_perms() -> list[str]:
+    from django.contrib.auth.models import Permission
+
+    return [
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.filter(
+            content_type__app_label__in=API_APPS, codename__startswith="view_"
+        ).values_list("content_type__app_label", "codename")
+    ]
+
+
+def test_the_fuzzing_staff_user_is_let_into_every_list_endpoint(register):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=_auth(make_staff_user(perms=_api_perms()))["Authorization"]
     )
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    lists = [
+        path
+        for path, methods in schema.raw_schema["paths"].items()
+        if "get" in methods and "{" not in path
+    ]
+    assert any(path.startswith("/api/v1/oversight") or "inspection" in path for path in lists)
+    refused = {path: client.get(path).status_code for path in lists}
+    assert {path: code for path, code in refused.items() if code != 200} == {}
 
 
 @schema.parametrize()

@@ -9,9 +9,16 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", "/tmp/socialorg-test-artifacts"))
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
-# (creating its records) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _async_unsafe_for_the_browser_tests():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+    # (creating its records) are still synchronous and safe. Only for these tests: the flag
+    # must not leak into the rest of the run (`check --deploy` rightly refuses it).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")

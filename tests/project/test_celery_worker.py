@@ -26,7 +26,7 @@ def real_worker(transactional_db, settings):
 def test_task_round_trips_through_redis_to_a_worker(real_worker):
     assert app.conf.broker_url.startswith("redis://")
     token = uuid.uuid4().hex
-    result = broker_roundtrip.delay(token)
+    result = broker_roundtrip.delay(token=token)
     answer = result.get(timeout=30)
     assert answer["token"] == token
     assert answer["vendor"] == "postgresql"

@@ -6,14 +6,16 @@ import io
 from urllib.parse import quote
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from registry.admin import IMPORT_SESSION_KEY, IMPORT_UPLOAD_DIR
+from registry.admin import IMPORT_SESSION_KEY
 from registry.choices import OrganizationType
 from registry.imports import CHANGE_REASON
 from registry.models import IndustryCategory, Organization
@@ -31,6 +33,10 @@ CHANGELIST = reverse("admin:registry_organization_changelist")
 EXPORT = reverse("admin:registry_organization_export")
 IMPORT = reverse("admin:registry_organization_import")
 HistoricalOrganization = Organization.history.model
+
+
+def _upload_name(token: str) -> str:
+    return admin.site._registry[Organization].excel_upload_name(token)
 
 
 def exported_names(response) -> list[str]:
@@ -200,7 +206,7 @@ def test_upload_previews_then_confirm_imports(staff_client, staff_user):
     assert Organization.objects.count() == 1  # a preview writes nothing
     token = preview.context["token"]
     assert token in staff_client.session[IMPORT_SESSION_KEY]
-    assert (IMPORT_UPLOAD_DIR / f"{token}.xlsx").exists()
+    assert default_storage.exists(_upload_name(token))
 
     confirm = staff_client.post(IMPORT, {"token": token, "confirm": "确认导入"}, follow=True)
 
@@ -211,7 +217,7 @@ def test_upload_previews_then_confirm_imports(staff_client, staff_user):
     assert existing.domicile == "新地址"
     latest = existing.history.latest()
     assert (latest.history_user_id, latest.history_change_reason) == (staff_user.pk, CHANGE_REASON)
-    assert not (IMPORT_UPLOAD_DIR / f"{token}.xlsx").exists()
+    assert not default_storage.exists(_upload_name(token))
     assert token not in staff_client.session[IMPORT_SESSION_KEY]
 
     # The same token cannot be used twice.

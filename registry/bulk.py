@@ -1,0 +1,141 @@
+"""Bulk writes on the register: many 成立登记 and 变更登记 at once, under the rules of the
+single-organization services (services.organization_register / organization_change),
+applied set-based — a constant number of queries whatever the number of organizations.
+
+The Excel import is the caller: it parses cells, then hands every registration and change
+here, keyed by its row number, so that a rule added to the services reaches it too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from common.actors import saved_user
+
+from .choices import LifecycleStatus
+from .models import Organization
+from .services import REGISTRATION_FIELDS, organization_change_refusals
+
+BATCH_SIZE = 1000
+_LOCK_CHUNK = 5000
+# Foreign keys come from the caller's preloaded lookups and uniqueness from its in-file
+# check: letting full_clean re-check them costs queries per row. Constraints still guard.
+_FK_FIELDS = ["industry_category", "supervising_unit"]
+
+Registration = tuple[Hashable, dict[str, Any]]  # (key, fields including uscc)
+Change = tuple[Hashable, Organization, dict[str, Any]]  # (key, organization, changed fields)
+
+
+@dataclass
+class BulkOutcome:
+    """Refusals by the caller's key; what was (or, when checking, would be) written."""
+
+    errors: dict[Hashable, ValidationError] = field(default_factory=dict)
+    creates: list[Organization] = field(default_factory=list)
+    updates: list[Organization] = field(default_factory=list)
+    changed_fields: set[str] = field(default_factory=set)
+    written: bool = False
+
+
+def organizations_bulk_check(
+    *,
+    registrations: Sequence[Registration] = (),
+    changes: Sequence[Change] = (),
+    on: datetime.date | None = None,
+) -> BulkOutcome:
+    """Apply the rules without writing (the import's preview); the organizations of
+    `changes` are modified in memory only."""
+    outcome = BulkOutcome()
+    for key, values in registrations:
+        unknown = sorted(set(values) - {"uscc", *REGISTRATION_FIELDS})
+        if unknown:
+            outcome.errors[key] = ValidationError(
+                {name: "该字段不能在成立登记时填写。" for name in unknown}
+            )
+            continue
+        org = Organization(status=LifecycleStatus.ACTIVE, **values)
+        if _clean(key, org, outcome):
+            outcome.creates.append(org)
+    refusals = organization_change_refusals(
+        changes=[(org, values) for _, org, values in changes], on=on
+    )
+    for i, (key, org, values) in enumerate(changes):
+        if i in refusals:
+            outcome.errors[key] = refusals[i]
+            continue
+        for name, value in values.items():
+            setattr(org, name, value)
+        if _clean(key, org, outcome):
+            outcome.updates.append(org)
+            outcome.changed_fields.update(values)
+    return outcome
+
+
+@transaction.atomic
+def organizations_bulk_write(
+    *,
+    registrations: Sequence[Registration] = (),
+    changes: Sequence[Change] = (),
+    actor: Any = None,
+    reason: str,
+    on: datetime.date | None = None,
+) -> BulkOutcome:
+    """Register and change many organizations, all or nothing: the changed rows are locked
+    (as organization_change locks its one row), the rules re-applied to the locked rows, and
+    nothing written if any is refused. History rows are written in bulk with `reason`."""
+    locked = _lock([org.pk for _, org, _ in changes])
+    changes = [(key, locked[org.pk], values) for key, org, values in changes]
+    outcome = organizations_bulk_check(registrations=registrations, changes=changes, on=on)
+    if outcome.errors:
+        return outcome
+    user, now = saved_user(actor), timezone.now()
+    if outcome.creates:
+        bulk_create_with_history(
+            outcome.creates,
+            Organization,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    if outcome.updates:
+        for org in outcome.updates:
+            org.updated_at = now  # auto_now is not applied by bulk_update
+        bulk_update_with_history(
+            outcome.updates,
+            Organization,
+            fields=sorted(outcome.changed_fields | {"updated_at"}),
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    outcome.written = True
+    return outcome
+
+
+def _lock(pks: list[int]) -> dict[int, Organization]:
+    found: dict[int, Organization] = {}
+    ordered = sorted(set(pks))  # one lock order for every writer: no deadlock between imports
+    for start in range(0, len(ordered), _LOCK_CHUNK):
+        chunk = ordered[start : start + _LOCK_CHUNK]
+        qs = Organization.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+        found.update((org.pk, org) for org in qs)
+    return found
+
+
+def _clean(key: Hashable, org: Organization, outcome: BulkOutcome) -> bool:
+    try:
+        org.full_clean(exclude=_FK_FIELDS, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        outcome.errors[key] = exc
+        return False
+    return True
