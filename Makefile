@@ -17,7 +17,8 @@ SQLITE_TESTS := tests/oversight/inspections/test_draw_service.py \
 	tests/registry/test_excel_import.py \
 	tests/registry/test_register_writes.py \
 	tests/registry/test_services.py \
-	tests/project/test_missing_beat_schedules.py
+	tests/project/test_missing_beat_schedules.py \
+	tests/partybuilding/test_credit_trigger.py
 
 .PHONY: run test lint bench install worker beat clean backup restore
 

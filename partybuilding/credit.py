@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 
 from common.credit_triggers import CandidateRow, CreditTrigger
+from common.dates import add_months
 from registry.selectors import organizations_registered_on
 
 from .choices import MIN_FULL_MEMBERS
@@ -33,10 +34,15 @@ def grace_months() -> int:
 _CANDIDATES_SQL = """
 WITH registered AS ({registered}),
 latest AS (
-    SELECT DISTINCT ON (m.organization_id) m.organization_id, m.full_members
-    FROM partybuilding_partymembercount m
-    WHERE m.as_of <= %(on)s
-    ORDER BY m.organization_id, m.as_of DESC, m.id DESC
+    SELECT organization_id, full_members FROM (
+        SELECT m.organization_id, m.full_members,
+               ROW_NUMBER() OVER (
+                   PARTITION BY m.organization_id ORDER BY m.as_of DESC, m.id DESC
+               ) AS position
+        FROM partybuilding_partymembercount m
+        WHERE m.as_of <= %(on)s
+    ) ranked
+    WHERE position = 1
 ),
 last_below AS (
     SELECT m.organization_id, max(m.as_of) AS as_of
@@ -53,24 +59,31 @@ run AS (
       AND (b.as_of IS NULL OR m.as_of > b.as_of)
     GROUP BY m.organization_id
 ),
-last_covered AS (
-    SELECT c.organization_id, max(LEAST(c.left_on, p.dissolved_on)) AS ended_on
+ended AS (
+    -- When each coverage ended: the earlier of leaving and dissolution (portable LEAST that
+    -- ignores NULLs, as make run's SQLite has neither LEAST nor GREATEST).
+    SELECT c.organization_id,
+           CASE WHEN c.left_on IS NULL THEN p.dissolved_on
+                WHEN p.dissolved_on IS NULL OR c.left_on < p.dissolved_on THEN c.left_on
+                ELSE p.dissolved_on END AS ended_on
     FROM partybuilding_partyorganizationcoverage c
     JOIN partybuilding_partyorganization p ON p.id = c.party_organization_id
-    WHERE LEAST(c.left_on, p.dissolved_on) <= %(on)s
-    GROUP BY c.organization_id
+),
+last_covered AS (
+    SELECT organization_id, max(ended_on) AS ended_on
+    FROM ended WHERE ended_on <= %(on)s
+    GROUP BY organization_id
 ),
 due AS (
     SELECT r.organization_id, r.full_members,
-           GREATEST(r.since, lc.ended_on) AS since,
-           (GREATEST(r.since, lc.ended_on) + make_interval(months => %(grace)s))::date AS due_on
+           CASE WHEN lc.ended_on IS NOT NULL AND lc.ended_on > r.since THEN lc.ended_on
+                ELSE r.since END AS since
     FROM run r
     LEFT JOIN last_covered lc ON lc.organization_id = r.organization_id
 )
-SELECT d.organization_id, d.due_on, d.since, d.full_members
+SELECT d.organization_id, d.since, d.full_members
 FROM due d
-WHERE d.due_on <= %(on)s
-  AND d.organization_id IN (SELECT * FROM registered)
+WHERE d.organization_id IN (SELECT * FROM registered)
   AND NOT EXISTS (
       SELECT 1
       FROM partybuilding_partyorganizationcoverage c
@@ -81,6 +94,11 @@ WHERE d.due_on <= %(on)s
   )
 ORDER BY d.organization_id
 """
+
+
+def _as_date(value) -> datetime.date:
+    # SQLite returns dates computed in SQL as text.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
 
 def party_organization_missing_candidates(on: datetime.date) -> list[CandidateRow]:
@@ -95,9 +113,14 @@ def party_organization_missing_candidates(on: datetime.date) -> list[CandidateRo
     with connection.cursor() as cursor:
         cursor.execute(
             _CANDIDATES_SQL.format(registered=registered_sql),
-            {"on": on, "min": MIN_FULL_MEMBERS, "grace": grace, **names},
+            {"on": on, "min": MIN_FULL_MEMBERS, **names},
         )
-        rows = cursor.fetchall()
+        rows = [
+            (org_id, due_on, since, full)
+            for org_id, since, full in cursor.fetchall()
+            # The grace period in calendar months (common.dates), the same on both dialects.
+            if (due_on := add_months(_as_date(since), grace)) <= on
+        ]
     return [
         (
             org_id,

@@ -94,8 +94,8 @@ def test_a_real_worker_creates_and_executes_a_draw_over_redis():
             draw_id = inspection_draw_create_task.delay(
                 kind=DrawKind.FINANCIAL_AUDIT, year=2022, as_of="2022-06-01"
             ).get(timeout=60)
-            first = inspection_draw_execute_task.delay(draw_id)
-            second = inspection_draw_execute_task.delay(draw_id)
+            first = inspection_draw_execute_task.delay(draw_id=draw_id)
+            second = inspection_draw_execute_task.delay(draw_id=draw_id)
             assert first.get(timeout=60) == second.get(timeout=60) == draw_id
     finally:
         app.conf.task_always_eager = True

@@ -17,6 +17,7 @@ SOURCE_DIRS = (
     "reports",
     "config",
     "scripts",
+    "tests",
 )
 QUEUEING = {"delay", "apply_async", "s", "si", "signature"}
 
