@@ -4,6 +4,7 @@ token gets the figures of its own organizations (common.scoping decides who is o
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.helpers import forced_singular_serializer
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -73,7 +74,7 @@ class OverviewViewSet(ScopedViewSet):
             OpenApiParameter("as_of", str, description="统计日期（YYYY-MM-DD），默认今天"),
             OpenApiParameter("since", str, description="信用名录“以来”起始日期（YYYY-MM-DD）"),
         ],
-        responses={200: OverviewSerializer},
+        responses={200: forced_singular_serializer(OverviewSerializer)},
     )
     def list(self, request: Request) -> Response:
         query = OverviewQuerySerializer(data=request.query_params)

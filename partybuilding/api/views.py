@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from drf_spectacular.helpers import forced_singular_serializer
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -76,7 +77,7 @@ class PartyStatisticsViewSet(ScopedViewSet):
             "部门令牌只统计本单位主管的组织及覆盖它们的党组织。"
         ),
         parameters=[OpenApiParameter("as_of", str, description="统计日期（YYYY-MM-DD），默认今天")],
-        responses={200: PartyStatisticsSerializer},
+        responses={200: forced_singular_serializer(PartyStatisticsSerializer)},
     )
     def list(self, request: Request) -> Response:
         query = AsOfQuerySerializer(data=request.query_params)
