@@ -18,7 +18,10 @@ SQLITE_TESTS := tests/oversight/inspections/test_draw_service.py \
 	tests/registry/test_register_writes.py \
 	tests/registry/test_services.py \
 	tests/project/test_missing_beat_schedules.py \
-	tests/partybuilding/test_credit_trigger.py
+	tests/partybuilding/test_credit_trigger.py \
+	tests/oversight/credit/test_definitions.py \
+	tests/oversight/zombies/test_definitions.py \
+	tests/common/test_policy.py
 
 .PHONY: run test lint bench install worker beat clean backup restore
 

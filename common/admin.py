@@ -154,3 +154,4 @@ class UserWithMembershipAdmin(UserAdmin):
 
 
 from common import admin_workdays  # noqa: E402, F401  (registers the calendar admin)
+from common.admin_policy import LegalPeriodAdmin  # noqa: E402, F401  (registers its admin)

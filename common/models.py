@@ -100,4 +100,5 @@ class ApiToken(models.Model):
 
 
 from common.audit_models import AuditDigest, AuditEvent  # noqa: E402, F401
+from common.policy import LegalPeriod  # noqa: E402, F401
 from common.workdays import CalendarDay  # noqa: E402, F401

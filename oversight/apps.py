@@ -16,14 +16,18 @@ class OversightConfig(AppConfig):
         register_providers()
 
         # D11: registry's lifecycle and 变更登记 refuse what oversight's audits do not allow.
-        from oversight.inspections.services import departure_audit_guard, liquidation_audit_guard
+        from oversight.inspections.services import (
+            departure_audit_guard,
+            departure_audit_guard_bulk,
+            liquidation_audit_guard,
+        )
         from registry.services import (
             register_legal_representative_guard,
             register_transition_guard,
         )
 
         register_transition_guard(liquidation_audit_guard)
-        register_legal_representative_guard(departure_audit_guard)
+        register_legal_representative_guard(departure_audit_guard, bulk=departure_audit_guard_bulk)
 
         # DESIGN.md §3: credit standing is derived from active listings, and the register's
         # admin, API and exports filter by it through the one FilterSet.

@@ -5,11 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from unittest import mock
 
 from django.utils import timezone
 
@@ -35,15 +32,6 @@ def _rng(*parts: object) -> random.Random:
 
 def _moment(day: datetime.date, hour: int = 9, minute: int = 30) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-
-@contextmanager
-def _dated(moment: datetime.datetime) -> Iterator[None]:
-    """Run services as if at `moment`: the timestamps they set themselves (a draw's creation
-    and execution time, history dates) then agree with the demo's dates, as the register's
-    history rows do, instead of saying that a 2021 draw ran on the day of the seed."""
-    with mock.patch.object(timezone, "now", return_value=moment):
-        yield
 
 
 def _working_day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:

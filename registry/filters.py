@@ -8,6 +8,24 @@ from django.utils import timezone
 
 from .choices import LifecycleStatus, OrganizationType, RatingGrade, SupervisingUnitKind
 from .models import IndustryCategory, Organization, SupervisingUnit
+from .uscc import uscc_normalize
+
+
+class OrganizationRecordFilterSet(django_filters.FilterSet):
+    """The filters every record of one organization offers (annual reports, inspections,
+    audits, listings, cleanup cases): the organization's USCC, as the register writes it
+    (blanks and case of a pasted code do not matter), and its supervising unit's code."""
+
+    organization_uscc = django_filters.CharFilter(
+        method="filter_organization_uscc", label="社会组织统一社会信用代码"
+    )
+    supervising_unit_code = django_filters.CharFilter(
+        field_name="organization__supervising_unit__code", label="业务主管单位代码"
+    )
+
+    def filter_organization_uscc(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        code = uscc_normalize(value)
+        return queryset.filter(organization__uscc=code) if code else queryset
 
 
 class OrganizationFilterSet(django_filters.FilterSet):

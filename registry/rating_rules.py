@@ -2,16 +2,13 @@
 
 import datetime
 
+from common.dates import add_years, last_day_of_years
+
 from .choices import RatingRuleVersion
 
+__all__ = ["REVISION_2026_IN_FORCE", "add_years", "rating_validity"]
+
 REVISION_2026_IN_FORCE = datetime.date(2026, 3, 1)
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February: the anniversary in a common year is 1 March
-        return datetime.date(day.year + years, 3, 1)
 
 
 def rating_validity(*, awarded_on: datetime.date) -> tuple[str, datetime.date, datetime.date]:
@@ -24,7 +21,7 @@ def rating_validity(*, awarded_on: datetime.date) -> tuple[str, datetime.date, d
         return (
             RatingRuleVersion.ORDER_39,
             awarded_on,
-            add_years(awarded_on, 5) - datetime.timedelta(days=1),
+            last_day_of_years(awarded_on, 5),
         )
     return (
         RatingRuleVersion.REVISION_2026,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Max, OuterRef, Subquery
 
+from common.policy import policy_value
 from common.workdays import add_working_days
 from oversight.annual_reports.choices import AnnualReportStatus
 from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
@@ -51,7 +51,7 @@ def publication_cutoff(today: datetime.date) -> datetime.date:
     """The latest completion date whose result is already past its publication deadline
     (R-INS-09, D4: N working days after completion): the deadline is monotonic in the
     completion date, so one date bounds the set and the count is one query."""
-    n = settings.INSPECTION_PUBLICATION_WORKING_DAYS
+    n = policy_value("INSPECTION_PUBLICATION_WORKING_DAYS", on=today)
     day = today - datetime.timedelta(days=1)
     # Walk back at most a few weeks: N working days never span more than ~2N calendar days.
     for _ in range(4 * n + 30):
@@ -87,7 +87,7 @@ def workbench_todos(*, user, today: datetime.date) -> list[Todo]:
         Todo("inspections_unpublished", "检查结果已超过公示期限未公示", unpublished.count(),
              admin_list("oversight.inspection", status=InspectionStatus.COMPLETED,
                         published_on__isnull="True", completed_on__lte=cutoff),
-             f"完成后 {settings.INSPECTION_PUBLICATION_WORKING_DAYS} 个工作日内应公示（R-INS-09）"),
+             f"完成后 {policy_value('INSPECTION_PUBLICATION_WORKING_DAYS', on=today)} 个工作日内应公示（R-INS-09）"),
         Todo("rectifications_due", f"整改期限在 {RECTIFICATION_WARNING_DAYS} 日内或已逾期",
              rectifications.count(),
              admin_list("oversight.inspection", outcome=InspectionOutcome.RECTIFICATION_REQUIRED,

@@ -244,36 +244,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Supervision parameters (DOMAIN.md D4, D11): configurable, not constants.
-INSPECTION_PUBLICATION_WORKING_DAYS = int(
-    os.environ.get("INSPECTION_PUBLICATION_WORKING_DAYS", "20")
-)
-DEPARTURE_AUDIT_VALID_DAYS = int(os.environ.get("DEPARTURE_AUDIT_VALID_DAYS", "365"))
+# Legal periods (DOMAIN.md D4–D7, D11) are policy, not settings: common.policy.LegalPeriod,
+# effective from a date and edited by staff, so every process decides with the same value.
 
 # Large API counts are cached per scope; 0 makes every count exact (common.api.pagination).
 API_COUNT_CACHE_SECONDS = int(os.environ.get("API_COUNT_CACHE_SECONDS", "60"))
 API_COUNT_CACHE_MIN = int(os.environ.get("API_COUNT_CACHE_MIN", "10000"))
 
-# Zombie detection (DOMAIN.md R-ZMB-01, D7): each criterion's reference period is configurable.
-ZOMBIE_MISSED_REPORT_YEARS = int(os.environ.get("ZOMBIE_MISSED_REPORT_YEARS", "2"))  # (1)
-ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS = int(
-    os.environ.get("ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS", "12")
-)  # (2), R-ORG-10
-ZOMBIE_NO_BUSINESS_YEARS = int(os.environ.get("ZOMBIE_NO_BUSINESS_YEARS", "2"))  # (3)
-ZOMBIE_UNREACHABLE_YEARS = int(os.environ.get("ZOMBIE_UNREACHABLE_YEARS", "2"))  # (4)
-# (4) also uses CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS (R-CRD-03, D6), set with the credit lists.
-
-# Credit lists (DOMAIN.md §3, D5/D6): periods and document numbers are configurable, since
-# several of them are unconfirmed in the sources (R-CRD-03, R-CRD-07).
-CREDIT_ESCALATION_YEARS = int(os.environ.get("CREDIT_ESCALATION_YEARS", "2"))  # R-CRD-05(1)
-CREDIT_ABNORMAL_AUTO_REMOVAL_MONTHS = int(
-    os.environ.get("CREDIT_ABNORMAL_AUTO_REMOVAL_MONTHS", "6")
-)  # R-CRD-07
-CREDIT_SERIOUS_REMOVAL_YEARS = int(os.environ.get("CREDIT_SERIOUS_REMOVAL_YEARS", "2"))  # R-CRD-08
-CREDIT_PENALTY_WINDOW_YEARS = int(os.environ.get("CREDIT_PENALTY_WINDOW_YEARS", "3"))  # R-CRD-05(5)
-CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS = int(
-    os.environ.get("CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS", "15")
-)  # R-CRD-03, D6
+# Credit lists (DOMAIN.md §3): document numbers and the issuing authority. The periods are
+# legal periods (common.policy).
 # How many of the latest report cycles whose bureau deadline has passed the daily job checks
 # for missing reports (R-CRD-02(1)); older cycles were checked when they were the latest.
 CREDIT_REPORT_CYCLES_CHECKED = int(os.environ.get("CREDIT_REPORT_CYCLES_CHECKED", "2"))

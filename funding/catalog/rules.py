@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from registry.rating_rules import add_years
+from common.dates import add_years
 
 PRIORITY_GRADES = frozenset({"3A", "4A", "5A"})  # R-PUR-02 / R-CRD-14: priority mark
 AUTO_GRADE = "5A"  # R-PUR-03: admitted automatically

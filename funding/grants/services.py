@@ -18,9 +18,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from common.actors import saved_user
+from common.dates import add_years
 from common.workdays import add_working_days
 from registry.models import Organization
-from registry.rating_rules import add_years
 
 from .choices import (
     FUNDED_STATUSES,

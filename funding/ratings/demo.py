@@ -13,10 +13,10 @@ import random
 
 from django.db import transaction
 
+from common.dates import add_years
 from funding.grants.models import Expert
 from funding.grants.services import expert_conflict
 from registry.models import Organization, Rating
-from registry.rating_rules import add_years
 
 from .choices import ApplicationStatus, RatingRoundStatus
 from .models import RatingRound

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from common.dates import add_years
 from registry.choices import RatingRuleVersion
-from registry.rating_rules import REVISION_2026_IN_FORCE, add_years
+from registry.rating_rules import REVISION_2026_IN_FORCE
 
 from .choices import FIRST_EVALUATION_YEARS, REEVALUATION_WINDOW_YEARS, UPGRADE_AFTER_YEARS
 

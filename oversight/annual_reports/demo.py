@@ -37,7 +37,6 @@ from oversight.demo_base import (
     CHANGE_REASON,
     HORIZON,
     REPORT_YEARS,
-    _dated,
     _days,
     _demo_orgs,
     _moment,
@@ -291,8 +290,7 @@ def annual_reports_seed() -> ReportSeedResult:
     by_id = {o.id: o for o in orgs}
     owing: dict[int, set[int]] = {}
     for year in REPORT_YEARS:
-        with _dated(_moment(datetime.date(year, 12, 1))):
-            cycle = annual_report_cycle_get(year=year)
+        cycle = annual_report_cycle_get(year=year, at=_moment(datetime.date(year, 12, 1)))
         owing[year] = {
             pk
             for pk in organizations_owing_report(cycle=cycle).values_list("id", flat=True)

@@ -6,9 +6,10 @@ import django_filters
 
 from oversight.annual_reports.choices import AnnualReportStatus, ReviewResult
 from oversight.annual_reports.models import AnnualReport
+from registry.filters import OrganizationRecordFilterSet
 
 
-class AnnualReportFilterSet(django_filters.FilterSet):
+class AnnualReportFilterSet(OrganizationRecordFilterSet):
     year = django_filters.NumberFilter(label="报告年度")
     # distinct=False: status is a column of the row; DISTINCT would sort the whole filtered
     # set on every page (see registry.filters.OrganizationFilterSet.status).
@@ -16,12 +17,6 @@ class AnnualReportFilterSet(django_filters.FilterSet):
         choices=AnnualReportStatus.choices, label="办理状态", distinct=False
     )
     result = django_filters.ChoiceFilter(choices=ReviewResult.choices, label="审查结论")
-    organization_uscc = django_filters.CharFilter(
-        field_name="organization__uscc", label="社会组织统一社会信用代码"
-    )
-    supervising_unit_code = django_filters.CharFilter(
-        field_name="organization__supervising_unit__code", label="业务主管单位代码"
-    )
     submitted_after = django_filters.DateFilter(
         field_name="submitted_on", lookup_expr="gte", label="报送日期起"
     )

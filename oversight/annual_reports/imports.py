@@ -41,6 +41,7 @@ from oversight.annual_reports.exports import (
 )
 from oversight.annual_reports.models import AnnualReport
 from oversight.annual_reports.services import annual_report_initial_status
+from registry.import_cells import _parse_uscc as parse_uscc_cell
 from registry.models import Organization
 
 CHANGE_REASON = "Excel导入"
@@ -51,7 +52,6 @@ _LOOKUP_CHUNK = 5000
 # Net assets may legitimately be negative (liabilities above assets, 资不抵债); every other
 # figure of the report is an amount or a head count and cannot be.
 _MAY_BE_NEGATIVE = frozenset({"net_assets"})
-_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 _MAX_MONEY = Decimal(10) ** 14  # max_digits=16 with 2 decimal places
 _MAX_COUNT = 2_147_483_647  # PositiveIntegerField
 _FIRST_YEAR = 1949
@@ -302,14 +302,12 @@ def _parse_cell(column: Column, raw: Any) -> Any:
 
 
 def _parse_uscc(column: Column, raw: Any) -> str:
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        raise CellError(
-            "统一社会信用代码必须以文本格式填写：数字格式会丢失位数；"
-            "请把该列设为“文本”后重新输入（R-USCC-01）。"
-        )
-    code = re.sub(r"[\s\u3000]", "", str(raw)).upper()
-    if not _USCC_RE.match(code):
-        raise CellError(f"“{code}”不是有效的统一社会信用代码（应为18位数字或大写字母）。")
+    # The register's own cell parser (registry.uscc: format, check characters, R-USCC-01…06),
+    # so a code the register would refuse is refused here too. The type digit cannot disagree
+    # with a type this sheet does not carry.
+    code, problems = parse_uscc_cell(raw, org_type=None)
+    if code is None or problems:
+        raise CellError("；".join(problems))
     return code
 
 

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.actors import saved_user
@@ -17,11 +17,20 @@ from registry.models import Organization
 # ------------------------------------------------------------------ annual reports
 
 
-def annual_report_cycle_get(*, year: int) -> AnnualReportCycle:
-    """The cycle of `year`, created with the default deadlines of R-ANN-01/02 when missing."""
-    cycle, _ = AnnualReportCycle.objects.get_or_create(
-        year=year, defaults=AnnualReportCycle.defaults_for(year)
-    )
+def annual_report_cycle_get(*, year: int, at: datetime.datetime | None = None) -> AnnualReportCycle:
+    """The cycle of `year`, created with the default deadlines of R-ANN-01/02 when missing;
+    `at` dates a created cycle's history row (default now)."""
+    cycle = AnnualReportCycle.objects.filter(year=year).first()
+    if cycle is not None:
+        return cycle
+    cycle = AnnualReportCycle(year=year, **AnnualReportCycle.defaults_for(year))
+    if at is not None:
+        cycle._history_date = at
+    try:
+        with transaction.atomic():
+            cycle.save()
+    except IntegrityError:  # created by a concurrent caller: theirs stands
+        return AnnualReportCycle.objects.get(year=year)
     return cycle
 
 

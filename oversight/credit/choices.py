@@ -28,11 +28,12 @@ class CreditGround(models.TextChoices):
     A5_WARNING_OR_SMALL_FINE = "R-CRD-02(5)", "受到警告或者不满5万元罚款处罚"
     A6_UNREACHABLE = "R-CRD-02(6)", "通过登记的住所无法与社会组织取得联系"
     A7_OTHER = "R-CRD-02(7)", "法律、行政法规规定应当列入的其他情形"
-    S1_ABNORMAL_TWO_YEARS = "R-CRD-05(1)", "被列入活动异常名录满2年"
+    # The period is a legal period (common.policy); the decision's facts state its value.
+    S1_ABNORMAL_TWO_YEARS = "R-CRD-05(1)", "被列入活动异常名录满规定期限"
     S2_FRAUDULENT_CHANGE = "R-CRD-05(2)", "弄虚作假办理变更登记被撤销变更登记"
     S3_SUSPENSION = "R-CRD-05(3)", "受到限期停止活动行政处罚"
     S4_LARGE_FINE = "R-CRD-05(4)", "受到5万元以上罚款处罚"
-    S5_REPEATED_PENALTIES = "R-CRD-05(5)", "3年内2次以上受到警告或者不满5万元罚款处罚"
+    S5_REPEATED_PENALTIES = "R-CRD-05(5)", "规定期间内2次以上受到警告或者不满5万元罚款处罚"
     S6_JUDGMENT_DEFAULTER = "R-CRD-05(6)", "被人民法院依法列为失信被执行人"
     S7_CERTIFICATE_REVOKED = "R-CRD-05(7)", "被登记管理机关吊销登记证书或者撤销成立登记"
     S8_OTHER = "R-CRD-05(8)", "法律、行政法规规定应当列入的其他情形"
@@ -46,10 +47,11 @@ class RemovalGround(models.TextChoices):
     """Grounds of removal (R-CRD-07/08/10) and of moving to the serious list (转列)."""
 
     RECTIFIED = "R-CRD-07-rectified", "已履行相关义务或完成整改（R-CRD-07）"
-    NOTHING_TO_RECTIFY = "R-CRD-07-six-months", "列入满6个月且无需整改，依职权移出（R-CRD-07）"
+    # Stored values name the ground, not the period: the period is policy (issue 16).
+    NOTHING_TO_RECTIFY = "R-CRD-07-period", "列入期满且无需整改，依职权移出（R-CRD-07）"
     SERIOUS_TWO_YEARS = (
-        "R-CRD-08-two-years",
-        "列入严重违法失信名单满2年且期间未再发生列入情形（R-CRD-08）",
+        "R-CRD-08-period",
+        "列入严重违法失信名单期满且期间未再发生列入情形（R-CRD-08）",
     )
     DEREGISTERED = "R-CRD-08-deregistered", "已办结注销登记（R-CRD-08）"
     ESCALATED = "R-CRD-05(1)-escalated", "转入严重违法失信名单（R-CRD-05第1项）"

@@ -36,11 +36,9 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -112,12 +110,10 @@ LEGAL_BASIS = {
 DEFAULTER_ON = datetime.date(2022, 9, 20)
 
 
-@contextmanager
-def _at(day: datetime.date, hour: int = 10) -> Iterator[None]:
-    # The services' own timestamps (proposed_at, decided_at, created_at) carry the demo's date.
-    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
-    with mock.patch.object(timezone, "now", return_value=moment):
-        yield
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    """The demo's time of a step: the services date their records with it (`at=`), so
+    proposed_at, decided_at and created_at carry the demo's date."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
 def _day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -286,8 +282,7 @@ class _Desk:
         self.rejected = 0
 
     def run(self, on: datetime.date) -> None:
-        with _at(on, 2):  # the nightly job
-            credit_rules_run(as_of=on)
+        credit_rules_run(as_of=on, at=_at(on, 2))  # the nightly job
 
     def suggested(
         self, select: Callable[[CreditProposal], bool] = lambda p: True
@@ -296,15 +291,15 @@ class _Desk:
         return [p for p in qs if p.organization_id in self.demo_ids and select(p)]
 
     def reject(self, proposals: list[CreditProposal], on: datetime.date, reason) -> None:
-        with _at(on, 11):
-            for p in proposals:
-                credit_proposal_reject(proposal=p, actor=self.proposer, reason=reason(p))
+        for p in proposals:
+            credit_proposal_reject(
+                proposal=p, actor=self.proposer, reason=reason(p), at=_at(on, 11)
+            )
         self.rejected += len(proposals)
 
     def propose(self, proposals: list[CreditProposal], on: datetime.date) -> None:
-        with _at(on, 10):
-            for p in proposals:
-                credit_proposal_propose(proposal=p, actor=self.proposer)
+        for p in proposals:
+            credit_proposal_propose(proposal=p, actor=self.proposer, at=_at(on, 10))
 
     def approve(self, proposals: list[CreditProposal], on: datetime.date) -> int:
         """Approve what the rules still support on `on` (a proposal whose cause has gone —
@@ -319,8 +314,9 @@ class _Desk:
         }
         valid = [p for p in proposals if p.rule_key in fresh]
         if valid:
-            with _at(on, 15):
-                credit_proposals_approve_bulk(proposals=valid, actor=self.approver, decided_on=on)
+            credit_proposals_approve_bulk(
+                proposals=valid, actor=self.approver, decided_on=on, at=_at(on, 15)
+            )
         return len(valid)
 
     def batch(
@@ -424,25 +420,25 @@ def credit_demo_seed() -> CreditSeedResult | None:
     if penalties.defaulter is not None:
         org = penalties.defaulter
         case_no = f"（2022）粤0304执{rng.randint(2000, 9999)}号"
-        with _at(DEFAULTER_ON, 15):
-            credit_listing_create(
-                organization=org,
-                list_type=CreditList.SERIOUS,
-                ground=CreditGround.S6_JUDGMENT_DEFAULTER,
-                facts=(
-                    f"深圳市福田区人民法院{case_no}执行案件中，"
-                    "该组织未履行生效法律文书确定的义务，于2022-09-08被依法列为失信被执行人。"
-                ),
-                decided_on=DEFAULTER_ON,
-                served_on=DEFAULTER_ON + datetime.timedelta(days=3),
-                proposed_by=desk.proposer,
-                approved_by=desk.approver,
-                evidence={
-                    "court": "深圳市福田区人民法院",
-                    "case_no": case_no,
-                    "listed_by_court_on": "2022-09-08",
-                },
-            )
+        credit_listing_create(
+            organization=org,
+            list_type=CreditList.SERIOUS,
+            ground=CreditGround.S6_JUDGMENT_DEFAULTER,
+            facts=(
+                f"深圳市福田区人民法院{case_no}执行案件中，"
+                "该组织未履行生效法律文书确定的义务，于2022-09-08被依法列为失信被执行人。"
+            ),
+            decided_on=DEFAULTER_ON,
+            served_on=DEFAULTER_ON + datetime.timedelta(days=3),
+            proposed_by=desk.proposer,
+            approved_by=desk.approver,
+            evidence={
+                "court": "深圳市福田区人民法院",
+                "case_no": case_no,
+                "listed_by_court_on": "2022-09-08",
+            },
+            at=_at(DEFAULTER_ON, 15),
+        )
     # December 2022: everything else first, then as many of the autumn's penalties as make
     # the count; the rest await approval at the end of the year.
     desk.batch(D(2022, 12, 1), D(2022, 12, 5), D(2022, 12, 15), _not(pool))

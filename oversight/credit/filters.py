@@ -9,9 +9,10 @@ from django.utils import timezone
 from oversight.credit.choices import CreditGround, CreditList, DecisionAction
 from oversight.credit.models import CreditListing
 from oversight.credit.selectors import active_listings
+from registry.filters import OrganizationRecordFilterSet
 
 
-class CreditListingFilterSet(django_filters.FilterSet):
+class CreditListingFilterSet(OrganizationRecordFilterSet):
     """Listings of the credit lists (R-CRD-11); `active` means not removed as of today."""
 
     list_type = django_filters.ChoiceFilter(choices=CreditList.choices, label="名录")
@@ -23,12 +24,6 @@ class CreditListingFilterSet(django_filters.FilterSet):
     )
     decided_before = django_filters.DateFilter(
         field_name="decided_on", lookup_expr="lte", label="决定日期止"
-    )
-    organization_uscc = django_filters.CharFilter(
-        field_name="organization__uscc", label="社会组织统一社会信用代码"
-    )
-    supervising_unit_code = django_filters.CharFilter(
-        field_name="organization__supervising_unit__code", label="业务主管单位代码"
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from common.scoping import ScopedQuerySet
 from oversight.credit.choices import (
@@ -124,7 +125,7 @@ class CreditListing(models.Model):
     served_on = models.DateField("送达日期", null=True, blank=True)
     review_due_on = models.DateField(
         "期满日期",
-        help_text="活动异常名录满2年转列或满6个月移出、严重失信名单满2年可申请移出的日期。",
+        help_text="按决定日期适用的法定期限计算：活动异常名录期满转列或移出、严重失信名单期满可申请移出的日期。",
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -142,7 +143,8 @@ class CreditListing(models.Model):
         null=True,
         blank=True,
     )
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    # A service may date the record (`at=`, the demo's own time); default now.
+    created_at = models.DateTimeField("记录时间", default=timezone.now, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -210,7 +212,8 @@ class CreditRemoval(models.Model):
         null=True,
         blank=True,
     )
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    # A service may date the record (`at=`, the demo's own time); default now.
+    created_at = models.DateTimeField("记录时间", default=timezone.now, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -289,7 +292,7 @@ class CreditProposal(models.Model):
         blank=True,
         related_name="proposal",
     )
-    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    created_at = models.DateTimeField("生成时间", default=timezone.now, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 

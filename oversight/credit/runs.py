@@ -7,13 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from oversight.credit import rules
 from oversight.credit.choices import (
     ProposalStatus,
 )
+from oversight.credit.evaluation import _BATCH, _KeyStatus
 from oversight.credit.models import CreditProposal
-from oversight.credit.services import _BATCH, _KeyStatus, _startswith_any
+from oversight.credit.services import _startswith_any
 
 # ------------------------------------------------------------------ the rules job
 
@@ -40,12 +42,15 @@ class RunResult:
         return {rule: (total[rule], new[rule]) for rule in sorted(total)}
 
 
-def credit_rules_run(*, as_of: datetime.date, dry_run: bool = False) -> RunResult:
+def credit_rules_run(
+    *, as_of: datetime.date, dry_run: bool = False, at: datetime.datetime | None = None
+) -> RunResult:
     """The daily credit job (R-XC-02): computes every pending decision on `as_of` and stores
     the new ones as suggested proposals (INSERT … ON CONFLICT DO NOTHING on rule_key: running
     twice, or in two workers at once, gives the same proposals). Suggestions whose rule no
     longer holds become obsolete; an obsolete one that holds again is suggested again.
-    A dry run computes the same and writes nothing."""
+    A dry run computes the same and writes nothing. `at` is the proposals' creation time
+    (default now)."""
     key_status = _KeyStatus()
     candidates = rules.rules_evaluate(as_of=as_of, decided_keys=key_status)
     known = key_status.status
@@ -64,10 +69,11 @@ def credit_rules_run(*, as_of: datetime.date, dry_run: bool = False) -> RunResul
     result.revived, result.obsoleted = len(revive), len(stale)
     if dry_run:
         return result
+    created_at = at or timezone.now()
     with transaction.atomic():
         CreditProposal.objects.bulk_create(
             [
-                CreditProposal(**c.proposal_fields(as_of=as_of))
+                CreditProposal(**c.proposal_fields(as_of=as_of), created_at=created_at)
                 for c in candidates
                 if c.rule_key in result.new_keys
             ],
@@ -81,7 +87,7 @@ def credit_rules_run(*, as_of: datetime.date, dry_run: bool = False) -> RunResul
                 status=ProposalStatus.SUGGESTED,
                 as_of=as_of,
                 explanation=c.explanation,
-                evidence={**c.evidence, "rule": c.rule},
+                evidence=c.proposal_fields(as_of=as_of)["evidence"],
             )
         for start in range(0, len(stale), _BATCH):
             CreditProposal.objects.filter(

@@ -2,8 +2,8 @@
 
 Credit standing is never stored (R-XC-01, DESIGN.md §3): serious when the organization has an
 active serious listing, else abnormal when it has an active abnormal one, else none. A
-listing is active on a date when it was decided by then and no removal decided by then
-closes it.
+listing is active on a date when it is in effect by then (its effective date) and no removal
+decided by then closes it: `rules.base.active_listing_rows`, the one definition.
 """
 
 from __future__ import annotations

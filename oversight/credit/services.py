@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common.policy import policy_label
 from oversight.credit import rules
 from oversight.credit.choices import (
     ABNORMAL_GROUNDS,
@@ -28,12 +29,12 @@ from oversight.credit.choices import (
     ProposalStatus,
     RemovalGround,
 )
+from oversight.credit.evaluation import rules_evaluate_for
 from oversight.credit.models import CreditListing, CreditProposal, CreditRemoval
 from oversight.credit.numbers import _nth, credit_decision_numbers_allocate
 from registry.models import Organization
 
 FOUR_EYES = "双人审核：提议人和批准人不能是同一人。"
-_BATCH = 5000
 
 
 # ------------------------------------------------------------------ low-level writes
@@ -60,15 +61,23 @@ def _write_listing(
     action: str = DecisionAction.LIST,
     effective_on: datetime.date | None = None,
     served_on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> CreditListing:
     return CreditListing.objects.create(
+        created_at=at or timezone.now(),
         organization=organization,
         organization_name=organization.name,
         list_type=list_type,
         action=action,
         ground=ground,
         facts=facts,
-        evidence=evidence,
+        # The period the review date was computed with (issue 16: decisions record it).
+        evidence={
+            **evidence,
+            "review_periods": rules.review_periods(
+                list_type=list_type, ground=ground, on=decided_on
+            ),
+        },
         decided_on=decided_on,
         effective_on=effective_on or decided_on,
         authority=settings.CREDIT_AUTHORITY,
@@ -94,6 +103,7 @@ def _write_removal(
     decision_no: str,
     proposed_by,
     approved_by,
+    at: datetime.datetime | None = None,
 ) -> CreditRemoval:
     """A removal closes every active listing of the list; `listing_ids` is what the decision
     was taken on, and it must still be exactly that set (else the situation has changed)."""
@@ -109,6 +119,7 @@ def _write_removal(
             f"{organization.name}的{CreditList(list_type).label}列入情况已变化，请重新计算。"
         )
     removal = CreditRemoval.objects.create(
+        created_at=at or timezone.now(),
         organization=organization,
         list_type=list_type,
         ground=ground,
@@ -141,10 +152,12 @@ def credit_listing_create(
     effective_on: datetime.date | None = None,
     served_on: datetime.date | None = None,
     rule_key: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> CreditListing:
     """列入决定 on a ground the rules cannot see (e.g. R-CRD-02(2)(4)(7), R-CRD-05(6)(8)), taken
     by two people. R-CRD-05(1) is only reached by escalation (转列). `rule_key` names the
-    cause when the rules could see it, so they do not propose it again."""
+    cause when the rules could see it, so they do not propose it again. `at` is the record's
+    time (default now)."""
     allowed = ABNORMAL_GROUNDS if list_type == CreditList.ABNORMAL else SERIOUS_GROUNDS
     if ground not in {g.value for g in allowed}:
         raise ValidationError(
@@ -154,7 +167,10 @@ def credit_listing_create(
         )
     if ground == CreditGround.S1_ABNORMAL_TWO_YEARS:
         raise ValidationError(
-            {"ground": "列入活动异常名录满2年的，通过转列办理（R-CRD-05第1项）。"}
+            {
+                "ground": "列入活动异常名录满"
+                f"{policy_label(rules.ESCALATION, on=decided_on)}的，通过转列办理（R-CRD-05第1项）。"
+            }
         )
     if not facts.strip():
         raise ValidationError({"facts": "请填写事实说明。"})
@@ -172,6 +188,7 @@ def credit_listing_create(
         approved_by=approved_by,
         effective_on=effective_on,
         served_on=served_on,
+        at=at,
     )
 
 
@@ -194,7 +211,10 @@ def _removal_allowed(
         return ids, "转入严重违法失信名单须通过转列事项办理（R-CRD-05第1项）。"
     if list_type == CreditList.ABNORMAL:
         if ground not in (RemovalGround.RECTIFIED, RemovalGround.NOTHING_TO_RECTIFY):
-            return ids, "活动异常名录的移出依据为已完成整改或列入满6个月无需整改（R-CRD-07）。"
+            return ids, (
+                "活动异常名录的移出依据为已完成整改或列入满"
+                f"{policy_label(rules.AUTO_REMOVAL, on=on)}无需整改（R-CRD-07）。"
+            )
         cures = rules.listing_cures(rows, on=on)
         for x in rows:
             needs = x["ground"] in rules.NEEDS_RECTIFICATION
@@ -204,18 +224,20 @@ def _removal_allowed(
                 continue
             if needs and not _cure_visible_in_records(x):
                 continue  # e.g. R-CRD-02(2): verified by staff, stated in the facts
-            due = rules.auto_removal_due_on(x["decided_on"])
+            due = rules.auto_removal_due_on(x["decided_on"], on=on)
             if not needs:
+                months = policy_label(rules.AUTO_REMOVAL, on=on)
                 return (
                     ids,
-                    f"{x['decision_no']}列入未满{settings.CREDIT_ABNORMAL_AUTO_REMOVAL_MONTHS}个月（{due}期满），不能移出（R-CRD-07）。",
+                    f"{x['decision_no']}列入未满{months}（{due}期满），不能移出（R-CRD-07）。",
                 )
             return ids, f"{x['decision_no']}所列情形尚未整改完毕，不能移出（R-CRD-07）。"
         return ids, None
     if ground not in (RemovalGround.SERIOUS_TWO_YEARS, RemovalGround.DEREGISTERED):
         return (
             ids,
-            "严重违法失信名单的移出依据为满2年未再发生列入情形或已办结注销登记（R-CRD-08）。",
+            f"严重违法失信名单的移出依据为满{policy_label(rules.SERIOUS_REMOVAL, on=on)}"
+            "未再发生列入情形或已办结注销登记（R-CRD-08）。",
         )
     allowed = [
         c
@@ -225,8 +247,8 @@ def _removal_allowed(
     if not allowed or allowed[0].ground != ground:
         return ids, (
             "不符合移出严重违法失信名单的条件（R-CRD-08）：须列入满"
-            f"{settings.CREDIT_SERIOUS_REMOVAL_YEARS}年且期间未再发生列入情形；因吊销登记证书或"
-            "撤销成立登记列入的，须办结注销登记；因列入活动异常名录满2年列入的，须履行相关义务。"
+            f"{policy_label(rules.SERIOUS_REMOVAL, on=on)}且期间未再发生列入情形；因吊销登记证书或"
+            "撤销成立登记列入的，须办结注销登记；因列入活动异常名录转列的，须履行相关义务。"
         )
     return ids, None
 
@@ -251,9 +273,10 @@ def credit_removal_create(
     proposed_by,
     approved_by,
     evidence: dict | None = None,
+    at: datetime.datetime | None = None,
 ) -> CreditRemoval:
     """移出决定 taken by two people, refused unless the rules allow it on `decided_on`
-    (R-CRD-07/08/10): it closes every active listing of the list."""
+    (R-CRD-07/08/10): it closes every active listing of the list. `at` is the record's time."""
     if not facts.strip():
         raise ValidationError({"facts": "请填写事实说明。"})
     _check_four_eyes(proposed_by, approved_by)
@@ -275,6 +298,7 @@ def credit_removal_create(
         decision_no=number,
         proposed_by=proposed_by,
         approved_by=approved_by,
+        at=at,
     )
 
 
@@ -293,20 +317,25 @@ def _locked(proposal: CreditProposal) -> CreditProposal:
 
 
 @transaction.atomic
-def credit_proposal_propose(*, proposal: CreditProposal, actor) -> CreditProposal:
-    """提议: a clerk takes up what the rules suggested; a second clerk must approve it."""
+def credit_proposal_propose(
+    *, proposal: CreditProposal, actor, at: datetime.datetime | None = None
+) -> CreditProposal:
+    """提议: a clerk takes up what the rules suggested; a second clerk must approve it.
+    `at` is the time of the proposal (default now)."""
     proposal = _locked(proposal)
     if proposal.status != ProposalStatus.SUGGESTED:
         raise ValidationError(f"只有“{ProposalStatus.SUGGESTED.label}”的事项可以提议。")
     proposal.status = ProposalStatus.PROPOSED
     proposal.proposed_by = actor
-    proposal.proposed_at = timezone.now()
+    proposal.proposed_at = at or timezone.now()
     proposal.save(update_fields=["status", "proposed_by", "proposed_at"])
     return proposal
 
 
 @transaction.atomic
-def credit_proposal_reject(*, proposal: CreditProposal, actor, reason: str) -> CreditProposal:
+def credit_proposal_reject(
+    *, proposal: CreditProposal, actor, reason: str, at: datetime.datetime | None = None
+) -> CreditProposal:
     """驳回: the rule's suggestion is not taken up; the cause is not proposed again."""
     proposal = _locked(proposal)
     if proposal.status not in (ProposalStatus.SUGGESTED, ProposalStatus.PROPOSED):
@@ -317,7 +346,7 @@ def credit_proposal_reject(*, proposal: CreditProposal, actor, reason: str) -> C
         raise ValidationError(FOUR_EYES)
     proposal.status = ProposalStatus.REJECTED
     proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
+    proposal.decided_at = at or timezone.now()
     proposal.rejection_reason = reason.strip()[:300]
     proposal.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
     return proposal
@@ -325,13 +354,18 @@ def credit_proposal_reject(*, proposal: CreditProposal, actor, reason: str) -> C
 
 @transaction.atomic
 def credit_proposal_approve(
-    *, proposal: CreditProposal, actor, decided_on: datetime.date | None = None
+    *,
+    proposal: CreditProposal,
+    actor,
+    decided_on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> CreditProposal:
     """批准: a second clerk approves a proposed decision; the rule is checked again on the
     decision date and the decision record is written with a new document number."""
-    return credit_proposals_approve_bulk(proposals=[proposal], actor=actor, decided_on=decided_on)[
-        0
-    ]
+    [approved] = credit_proposals_approve_bulk(
+        proposals=[proposal], actor=actor, decided_on=decided_on, at=at
+    )
+    return approved
 
 
 # Within one organization: removals first, then escalations, then new listings (a listing
@@ -345,9 +379,11 @@ def credit_proposals_approve_bulk(
     proposals: Iterable[CreditProposal],
     actor,
     decided_on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> list[CreditProposal]:
     """Bulk approval (admin): all or nothing; one document number per organization (a second
-    decision of the same kind for the same organization gets 之二, 之三…)."""
+    decision of the same kind for the same organization gets 之二, 之三…). `at` is the time
+    of the approval and of the records written (default now)."""
     decided_on = decided_on or timezone.localdate()
     ids = sorted({p.pk for p in proposals})
     locked = list(
@@ -385,12 +421,16 @@ def credit_proposals_approve_bulk(
     for p in locked:
         by_org[p.organization_id].append(p)
     numbers = credit_decision_numbers_allocate(year=decided_on.year, count=len(by_org))
-    now = timezone.now()
+    now = at or timezone.now()
     for number, org_id in zip(numbers, sorted(by_org), strict=True):
         listings_n = removals_n = 0
         for p in sorted(by_org[org_id], key=lambda p: (_ORDER[p.action], p.pk)):
             c = fresh[p.rule_key]
-            evidence = {**c.evidence, "rule": c.rule, "rule_key": p.rule_key, "proposal_id": p.pk}
+            evidence = {
+                **c.proposal_fields(as_of=decided_on)["evidence"],
+                "rule_key": p.rule_key,
+                "proposal_id": p.pk,
+            }
             common: dict[str, Any] = {
                 "organization": p.organization,
                 "facts": c.explanation,
@@ -398,6 +438,7 @@ def credit_proposals_approve_bulk(
                 "decided_on": decided_on,
                 "proposed_by": p.proposed_by,
                 "approved_by": actor,
+                "at": now,
             }
             if p.action in (DecisionAction.REMOVE, DecisionAction.ESCALATE):
                 removals_n += 1
@@ -436,40 +477,3 @@ def credit_proposals_approve_bulk(
                 ]
             )
     return locked
-
-
-class _KeyStatus:
-    """Statuses of existing proposals by rule key, read in batches and remembered; a key is
-    decided when its proposal was approved or rejected, or a listing names it as its cause."""
-
-    def __init__(self) -> None:
-        self.status: dict[str, str] = {}
-        self._listed: set[str] | None = None
-
-    def __call__(self, keys: list[str]) -> set[str]:
-        if self._listed is None:
-            # Listings are few (thousands): read every named cause once.
-            self._listed = set(
-                CreditListing.objects.filter(evidence__has_key="rule_key").values_list(
-                    "evidence__rule_key", flat=True
-                )
-            )
-        decided = {k for k in keys if k in self._listed}
-        for start in range(0, len(keys), _BATCH):
-            batch = keys[start : start + _BATCH]
-            for key, status in CreditProposal.objects.filter(rule_key__in=batch).values_list(
-                "rule_key", "status"
-            ):
-                self.status[key] = status
-                if status in (ProposalStatus.APPROVED, ProposalStatus.REJECTED):
-                    decided.add(key)
-        return decided
-
-
-def rules_evaluate_for(
-    *, as_of: datetime.date, organization_ids: Iterable[int] | None = None
-) -> list[rules.Candidate]:
-    """What the rules propose on `as_of` (for some organizations, or all), minus causes
-    already decided."""
-    ids = None if organization_ids is None else list(organization_ids)
-    return rules.rules_evaluate(as_of=as_of, org_ids=ids, decided_keys=_KeyStatus())

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -19,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.actors import saved_user
 from common.admin_actions import run_on_selection
+from common.policy import policy_value
 from oversight.admin_base import FileDownloadMixin, RecordAdminMixin
 from oversight.forms import DateForm
 from oversight.inspections.admin_draws import DRAW_BULK_FIELDS
@@ -190,7 +190,10 @@ class InspectionAdmin(RecordAdminMixin, SimpleHistoryAdmin):
     def publication_due(self, obj: Inspection) -> str:
         # R-INS-09, D4: results are public within N working days of the check finishing.
         due = inspection_publication_due(
-            obj, working_days=settings.INSPECTION_PUBLICATION_WORKING_DAYS
+            obj,
+            working_days=policy_value(
+                "INSPECTION_PUBLICATION_WORKING_DAYS", on=obj.completed_on or timezone.localdate()
+            ),
         )
         if due is None:
             return "—"

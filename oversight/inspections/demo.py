@@ -17,7 +17,6 @@ from oversight.demo_base import (
     CHANGE_REASON,
     EDUCATION_BUREAU,
     HORIZON,
-    _dated,
     _days,
     _demo_orgs,
     _moment,
@@ -319,27 +318,30 @@ def _advance(inspection: Inspection, plan: _InspectionPlan) -> int:
     inspection services; returns how many were applied."""
     applied = 0
     if inspection.status == InspectionStatus.PENDING and plan.start <= HORIZON:
-        with _dated(_moment(plan.start)):
-            inspection = inspection_transition(
-                inspection=inspection, to=InspectionStatus.IN_PROGRESS, on=plan.start
-            )
+        inspection = inspection_transition(
+            inspection=inspection,
+            to=InspectionStatus.IN_PROGRESS,
+            on=plan.start,
+            at=_moment(plan.start),
+        )
         applied += 1
     if inspection.status == InspectionStatus.IN_PROGRESS and plan.complete <= HORIZON:
-        with _dated(_moment(plan.complete, 16)):
-            inspection = inspection_transition(
-                inspection=inspection,
-                to=InspectionStatus.COMPLETED,
-                on=plan.complete,
-                findings=plan.findings,
-                outcome=plan.outcome,
-                rectification_deadline=plan.deadline,
-            )
+        inspection = inspection_transition(
+            inspection=inspection,
+            to=InspectionStatus.COMPLETED,
+            on=plan.complete,
+            findings=plan.findings,
+            outcome=plan.outcome,
+            rectification_deadline=plan.deadline,
+            at=_moment(plan.complete, 16),
+        )
         applied += 1
     if inspection.status != InspectionStatus.COMPLETED:
         return applied
     if inspection.published_on is None and plan.publish <= HORIZON:
-        with _dated(_moment(plan.publish, 11)):
-            inspection = inspection_publish(inspection=inspection, on=plan.publish)
+        inspection = inspection_publish(
+            inspection=inspection, on=plan.publish, at=_moment(plan.publish, 11)
+        )
         applied += 1
     if (
         inspection.outcome == InspectionOutcome.RECTIFICATION_REQUIRED
@@ -347,8 +349,9 @@ def _advance(inspection: Inspection, plan: _InspectionPlan) -> int:
         and plan.verify
         and plan.verify <= HORIZON
     ):
-        with _dated(_moment(plan.verify, 15)):
-            inspection_verify_rectification(inspection=inspection, on=plan.verify)
+        inspection_verify_rectification(
+            inspection=inspection, on=plan.verify, at=_moment(plan.verify, 15)
+        )
         applied += 1
     return applied
 
@@ -387,19 +390,18 @@ def draws_seed() -> DrawSeedResult:
     summary = []
     blocked = ""
     for spec in DRAWS:
-        with _dated(_moment(spec.as_of)):
-            draw, was_created = inspection_draw_create(
-                kind=spec.kind,
-                year=spec.year,
-                ratio=spec.ratio,
-                as_of=spec.as_of,
-                stratify_by=spec.stratify_by,
-                population_rule=spec.population_rule,
-            )
+        draw, was_created = inspection_draw_create(
+            kind=spec.kind,
+            year=spec.year,
+            ratio=spec.ratio,
+            as_of=spec.as_of,
+            stratify_by=spec.stratify_by,
+            population_rule=spec.population_rule,
+            at=_moment(spec.as_of),
+        )
         created += was_created
         if not draw.is_executed:
-            with _dated(_moment(spec.executed_on, 10)):
-                draw, _ = inspection_draw_execute(draw_id=draw.pk)
+            draw, _ = inspection_draw_execute(draw_id=draw.pk, at=_moment(spec.executed_on, 10))
             executed += 1
         summary.append(f"{draw}：{draw.population_size} 家抽 {draw.sample_size} 家")
         if blocked:

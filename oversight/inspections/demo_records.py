@@ -14,7 +14,6 @@ from oversight.demo_base import (
     CHANGE_REASON,
     EDUCATION_BUREAU,
     HORIZON,
-    _dated,
     _days,
     _demo_orgs,
     _moment,
@@ -385,8 +384,7 @@ def interviews_and_circulars_seed() -> tuple[int, int]:
         title = f"{year}年度未按时报送年度工作报告的社会组织名单"
         if Circular.objects.filter(title=title, supervising_unit__isnull=True).exists():
             continue
-        with _dated(_moment(day, 10)):
-            missing_reports_circular_issue(year=year, as_of=day)
+        missing_reports_circular_issue(year=year, as_of=day, at=_moment(day, 10))
         circulars += 1
     bureau = SupervisingUnit.objects.filter(code=EDUCATION_BUREAU).first()
     if bureau and not Circular.objects.filter(title=JOINT_CIRCULAR).exists():

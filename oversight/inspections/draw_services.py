@@ -149,10 +149,12 @@ def inspection_draw_create(
     as_of: datetime.date | None = None,
     population_rule: str = "",
     actor: Any = None,
+    at: datetime.datetime | None = None,
 ) -> tuple[InspectionDraw, bool]:
     """Step 1 (commit): freeze population, roster and conflicts, publish their hashes and
     SHA-256(nonce). Returns (draw, created); an existing draw of the same (kind, year,
-    round) is returned unchanged, so running the step twice, or in two workers, makes one."""
+    round) is returned unchanged, so running the step twice, or in two workers, makes one.
+    `at` is the draw's creation time (default now; the demo passes its own)."""
     existing = InspectionDraw.objects.filter(kind=kind, year=year, round=round).first()
     if existing:
         return existing, False
@@ -216,16 +218,24 @@ def inspection_draw_create(
     except IntegrityError:
         # Another worker committed the same (kind, year, round) first: theirs stands.
         return InspectionDraw.objects.get(kind=kind, year=year, round=round), False
+    if at is not None:  # created_at is auto_now_add: dated after the insert, not yet executed
+        InspectionDraw.objects.filter(pk=draw.pk).update(created_at=at)
+        draw.created_at = at
     return draw, True
 
 
 def inspection_draw_execute(
-    *, draw_id: int, public_value: str = "", actor: Any = None
+    *,
+    draw_id: int,
+    public_value: str = "",
+    actor: Any = None,
+    at: datetime.datetime | None = None,
 ) -> tuple[InspectionDraw, bool]:
     """Step 2 (reveal): seed = SHA-256(nonce ‖ public value), select and assign, write the
     inspections, all in one transaction under a row lock. Returns (draw, executed_now); a
     draw already executed with the same public value is returned as it is, any other
-    attempt to execute it again is refused (DESIGN.md §4.2 step 2.3)."""
+    attempt to execute it again is refused (DESIGN.md §4.2 step 2.3). `at` is the execution
+    time (default now)."""
     with transaction.atomic():
         draw = InspectionDraw.objects.select_for_update().get(pk=draw_id)
         if draw.is_executed:
@@ -241,11 +251,12 @@ def inspection_draw_execute(
             )
         except draw_algorithm.DrawError as exc:
             raise ValidationError({"__all__": str(exc)}) from exc
-        _write_inspections(draw=draw, result=result)
+        moment = at or timezone.now()
+        _write_inspections(draw=draw, result=result, at=moment)
         draw.status = DrawStatus.EXECUTED
         draw.public_value = public_value
         draw.seed = result.seed.hex()
-        draw.executed_at = timezone.now()
+        draw.executed_at = moment
         draw.executed_by = saved_user(actor)
         draw.save(update_fields=["status", "public_value", "seed", "executed_at", "executed_by"])
         transaction.on_commit(lambda: draw_public_files_write(draw=draw))
@@ -331,7 +342,9 @@ def _ids_by_code(model, field: str, codes: list[str]) -> dict[str, int]:
     return ids
 
 
-def _write_inspections(*, draw: InspectionDraw, result: draw_algorithm.DrawResult) -> None:
+def _write_inspections(
+    *, draw: InspectionDraw, result: draw_algorithm.DrawResult, at: datetime.datetime
+) -> None:
     """Insert the selection and its inspectors set-wise (COPY on PostgreSQL: a national draw
     writes ~100k inspections and ~200k assignments inside the execution transaction)."""
     from django.db import connection
@@ -348,7 +361,9 @@ def _write_inspections(*, draw: InspectionDraw, result: draw_algorithm.DrawResul
                 [result.selected],
             )
             org_ids = dict(cursor.fetchall())
-        _copy_inspections(draw=draw, result=result, org_ids=org_ids, inspector_ids=inspector_ids)
+        _copy_inspections(
+            draw=draw, result=result, org_ids=org_ids, inspector_ids=inspector_ids, at=at
+        )
         return
     org_ids = _ids_by_code(Organization, "uscc", result.selected)
     inspections = [
@@ -367,6 +382,7 @@ def _write_inspections(*, draw: InspectionDraw, result: draw_algorithm.DrawResul
         batch_size=5000,
         default_user=draw.executed_by,
         default_change_reason=_DRAW_CHANGE_REASON,
+        default_date=at,
     )
     assignments = [
         InspectionAssignment(
@@ -401,6 +417,7 @@ def _copy_inspections(
     result: draw_algorithm.DrawResult,
     org_ids: dict[str, int],
     inspector_ids: dict[str, int],
+    at: datetime.datetime,
 ) -> None:
     """PostgreSQL: inspections, their '+' history rows and the assignments by COPY and one
     INSERT … SELECT, with the same rows bulk_create_with_history would write."""
@@ -448,7 +465,7 @@ def _copy_inspections(
                 continue
             select.append("%s")
             if f.name == "history_date":
-                params.append(timezone.now())
+                params.append(at)
             elif f.name == "history_type":
                 params.append("+")
             elif f.name == "history_change_reason":

@@ -44,8 +44,10 @@ def inspection_transition(
     findings: str | None = None,
     outcome: str | None = None,
     rectification_deadline: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> Inspection:
-    """Move an inspection pending → in_progress → completed; completing records the outcome."""
+    """Move an inspection pending → in_progress → completed; completing records the outcome.
+    `at` dates the history row (default now)."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     on = on or timezone.localdate()
     if to not in INSPECTION_TRANSITIONS.get(inspection.status, set()):
@@ -73,13 +75,19 @@ def inspection_transition(
     inspection.status = to
     if saved_user(actor) is not None:
         inspection._history_user = actor
+    if at is not None:
+        inspection._history_date = at
     inspection.save()
     return inspection
 
 
 @transaction.atomic
 def inspection_verify_rectification(
-    *, inspection: Inspection, on: datetime.date, actor: Any = None
+    *,
+    inspection: Inspection,
+    on: datetime.date,
+    actor: Any = None,
+    at: datetime.datetime | None = None,
 ) -> Inspection:
     """整改核实: record the date the bureau verified a required rectification."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -88,17 +96,26 @@ def inspection_verify_rectification(
     if on < inspection.completed_on:
         raise ValidationError({"rectification_verified_on": "核实日期不能早于检查完成日期。"})
     inspection.rectification_verified_on = on
+    if at is not None:
+        inspection._history_date = at
     inspection.save()
     return inspection
 
 
 @transaction.atomic
-def inspection_publish(*, inspection: Inspection, on: datetime.date | None = None) -> Inspection:
+def inspection_publish(
+    *,
+    inspection: Inspection,
+    on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
+) -> Inspection:
     """一公开: publish a completed inspection's outcome on the public page (R-INS-09)."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.status != InspectionStatus.COMPLETED:
         raise ValidationError({"published_on": "只能公示已完成检查的结果。"})
     inspection.published_on = on or timezone.localdate()
+    if at is not None:
+        inspection._history_date = at
     inspection.save()
     return inspection
 
@@ -228,10 +245,34 @@ def departure_audit_guard(
     return None
 
 
+def departure_audit_guard_bulk(pairs, on: datetime.date) -> dict[int, str]:
+    """D11/R-AUD-01 for many organizations in one query (registry.bulk): {index in `pairs`:
+    refusal} for each (organization, new representative) without its departure audit."""
+    window = datetime.timedelta(days=policy_value("DEPARTURE_AUDIT_VALID_DAYS", on=on))
+    done = set(
+        Audit.objects.filter(
+            organization__in=[org.pk for org, _ in pairs],
+            kind__in=[AuditKind.DEPARTURE, AuditKind.TERM_END],
+            completed_on__lte=on,
+            completed_on__gte=on - window,
+        )
+        .exclude(report_no="")
+        .values_list("organization_id", "subject_person")
+    )
+    return {
+        i: f"变更法定代表人前须有原法定代表人{org.legal_representative}的"
+        "离任（或换届）审计报告（R-AUD-01，D11）。"
+        for i, (org, _rep) in enumerate(pairs)
+        if (org.pk, org.legal_representative) not in done
+    }
+
+
 # ------------------------------------------------------------------ circulars
 
 
-def missing_reports_circular_issue(*, year: int, as_of: datetime.date) -> Circular | None:
+def missing_reports_circular_issue(
+    *, year: int, as_of: datetime.date, at: datetime.datetime | None = None
+) -> Circular | None:
     """通报 after the bureau deadline: the organizations with no report for `year` filed on
     time, as an Excel attachment (feeds the abnormal-list candidates, R-CRD-02(1)). Issued
     once per year; None before the deadline."""
@@ -272,6 +313,8 @@ def missing_reports_circular_issue(*, year: int, as_of: datetime.date) -> Circul
     circular.attachment.save(
         f"missing-reports-{year}.xlsx", ContentFile(buffer.getvalue()), save=False
     )
+    if at is not None:  # the demo's own time for the history row (default now)
+        circular._history_date = at
     try:
         with transaction.atomic():
             circular.save()

@@ -13,7 +13,8 @@ from django.db.models import QuerySet
 
 from common.actors import saved_user
 from common.excel import xlsx_write_sheets
-from oversight.credit.models import CreditListing, CreditRemoval
+from oversight.credit.models import CreditListing
+from oversight.credit.rules import active_listing_rows
 from oversight.inspections.models import Circular
 from oversight.zombies.choices import ZombieStage
 from oversight.zombies.detection import CRITERION_LABELS
@@ -46,12 +47,8 @@ LISTING_HEADERS = [
 
 
 def active_listings_on(as_of: datetime.date) -> QuerySet[CreditListing]:
-    """Listings in effect on `as_of`: decided by then and not removed by then (R-CRD-11:
-    an active listing is one without a removal)."""
-    removed = CreditRemoval.listings.through.objects.filter(creditremoval__decided_on__lte=as_of)
-    return CreditListing.objects.filter(decided_on__lte=as_of).exclude(
-        pk__in=removed.values("creditlisting_id")
-    )
+    """Listings in effect on `as_of`: the credit rules' one definition (R-CRD-11)."""
+    return active_listing_rows(on=as_of)
 
 
 def circular_title(*, as_of: datetime.date, unit: SupervisingUnit) -> str:

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -69,12 +66,10 @@ STAFF = ("陈敏", "刘洋", "黄丽", "周杰", "吴芳", "郑伟")
 FIRMS = ("深圳市鹏城会计师事务所", "深圳市福田会计师事务所", "广东中天会计师事务所")
 
 
-@contextmanager
-def _at(day: datetime.date) -> Iterator[None]:
-    # History rows and auto timestamps carry the demo's date, not the day of the seed.
-    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
-    with mock.patch.object(timezone, "now", return_value=moment):
-        yield
+def _at(day: datetime.date) -> datetime.datetime:
+    """The demo's time of a step: the services date flags and history rows with it (`at=`),
+    not with the day of the seed."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
 
 
 def _day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -98,8 +93,7 @@ def zombie_demo_seed() -> int:
     if ZombieCase.objects.exists():
         return 0
     rng = random.Random(ZOMBIE_SEED)
-    with _at(DETECTED_ON):
-        zombie_detect(as_of=DETECTED_ON)
+    zombie_detect(as_of=DETECTED_ON, at=_at(DETECTED_ON))
     flags = _active_flags()
     if len(flags) < CASES:
         flagged = {f.organization_id for f in flags}
@@ -123,8 +117,7 @@ def zombie_demo_seed() -> int:
             for pk in chosen
             for i, sent_on in enumerate(LETTERS_ON)
         )
-        with _at(DETECTED_ON):
-            zombie_detect(as_of=DETECTED_ON)
+        zombie_detect(as_of=DETECTED_ON, at=_at(DETECTED_ON))
         flags = _active_flags()
     # Those that meet the most criteria first, then by code: a stable, explainable choice.
     flags.sort(key=lambda f: (-len(f.criteria), f.organization.uscc))
@@ -138,10 +131,12 @@ def zombie_demo_seed() -> int:
 
 def _one_case(rng: random.Random, flag: ZombieFlag, outcome: ZombieStage) -> None:
     identified_on = _day(rng, datetime.date(2021, 9, 6), datetime.date(2021, 11, 30))
-    with _at(identified_on):
-        case = zombie_case_open(
-            flag=flag, identified_on=identified_on, responsible_person=rng.choice(STAFF)
-        )
+    case = zombie_case_open(
+        flag=flag,
+        identified_on=identified_on,
+        responsible_person=rng.choice(STAFF),
+        at=_at(identified_on),
+    )
     # Notice in 2021–2022; every change of registration status after 2022-06-30.
     dates = {
         ZombieStage.NOTIFIED: _day(
@@ -172,8 +167,7 @@ def _one_case(rng: random.Random, flag: ZombieFlag, outcome: ZombieStage) -> Non
         )
     for stage in PATHS[outcome]:
         on = dates[stage]
-        with _at(on):
-            case = zombie_case_transition(case=case, to=stage, on=on, notes=NOTES[stage])
+        case = zombie_case_transition(case=case, to=stage, on=on, notes=NOTES[stage], at=_at(on))
 
 
 @register_seed_step("oversight.zombies", order=300, modes=(DEMO,))

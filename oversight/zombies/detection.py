@@ -2,7 +2,8 @@
 monthly detection that flags candidates with their evidence, the cleanup cases staff open
 from the flags (R-ZMB-02) and the monthly circular to each supervising unit.
 
-The criteria, on a detection date `as_of` (D7: each reference period is a setting):
+The criteria, on a detection date `as_of` (D7: each reference period is a legal period in force
+on `as_of`, common.policy, recorded in every flag's evidence under "periods"):
 
 - **R-ZMB-01(1) 连续两年未报** — the *report years* are the last
   `ZOMBIE_MISSED_REPORT_YEARS` consecutive years whose bureau deadline had passed on `as_of`
@@ -43,16 +44,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.dates import add_years, started_by
+from common.policy import policy_values
 from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
-from oversight.credit.choices import CreditGround
-from oversight.credit.models import CreditListing, CreditRemoval, SpecialLetter
+from oversight.credit.choices import CreditGround, CreditList
+from oversight.credit.models import SpecialLetter
+from oversight.credit.rules import LETTER_INTERVAL, active_listing_rows
 from oversight.zombies.choices import ZOMBIE_OPEN_STAGES, ZombieCriterion
 from oversight.zombies.models import ZombieCase, ZombieFlag
+from oversight.zombies.sql_dialect import _Dialect
 from registry.choices import OrganizationType
 from registry.models import Organization
 
@@ -98,9 +101,16 @@ def _years_due(cycles: dict[int, ReportYear], as_of: datetime.date, count: int) 
     return [cycles[y] for y in range(latest - count + 1, latest + 1)]
 
 
+MISSED = "ZOMBIE_MISSED_REPORT_YEARS"
+NO_ACTIVITY = "ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS"
+NO_BUSINESS = "ZOMBIE_NO_BUSINESS_YEARS"
+UNREACHABLE = "ZOMBIE_UNREACHABLE_YEARS"
+
+
 @dataclass(frozen=True)
 class Periods:
-    """Every reference period of one detection date (D7)."""
+    """Every reference period of one detection date (D7), from the legal periods in force on
+    it (common.policy); `values` is what each flag's evidence records."""
 
     as_of: datetime.date
     missed_years: list[ReportYear]
@@ -109,116 +119,129 @@ class Periods:
     months: int
     letters_after: datetime.date  # (4): letters sent after this day count
     letter_interval_days: int
+    values: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def on(cls, as_of: datetime.date) -> Periods:
-        months = settings.ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS
-        missed, no_business = settings.ZOMBIE_MISSED_REPORT_YEARS, settings.ZOMBIE_NO_BUSINESS_YEARS
+        values = policy_values(
+            MISSED, NO_ACTIVITY, NO_BUSINESS, UNREACHABLE, LETTER_INTERVAL, on=as_of
+        )
+        months, missed, no_business = values[NO_ACTIVITY], values[MISSED], values[NO_BUSINESS]
         cycles = _cycles(range(as_of.year - max(missed, no_business) - 3, as_of.year + 1))
         return cls(
             as_of=as_of,
             missed_years=_years_due(cycles, as_of, missed),
             no_business_years=_years_due(cycles, as_of, no_business),
-            # relativedelta clips 29 Feb to 28 Feb: established 2020-02-29 completes its
-            # 12 months on 2021-03-01, never before the full year.
-            established_by=as_of - relativedelta(months=months),
+            # common.dates: established 2020-02-29 completes its 12 months on 2021-02-28.
+            established_by=started_by(as_of, months),
             months=months,
-            letters_after=as_of - relativedelta(years=settings.ZOMBIE_UNREACHABLE_YEARS),
-            letter_interval_days=settings.CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS,
+            letters_after=add_years(as_of, -values[UNREACHABLE]),
+            letter_interval_days=values[LETTER_INTERVAL],
+            values=values,
         )
 
 
 # ------------------------------------------------------------------ detection (one SQL statement)
 
 
-class _Dialect:
-    """The few vendor differences of the detection statement: JSON building and date
-    arithmetic. Everything else is the SQL both PostgreSQL and SQLite understand."""
-
-    def __init__(self, vendor: str) -> None:
-        self.pg = vendor == "postgresql"
-
-    def obj(self, *pairs: str) -> str:
-        return f"{'jsonb_build_object' if self.pg else 'json_object'}({', '.join(pairs)})"
-
-    def arr(self, *items: str) -> str:
-        return f"{'jsonb_build_array' if self.pg else 'json_array'}({', '.join(items)})"
-
-    def param_json(self, name: str) -> str:
-        return f"CAST(%({name})s AS jsonb)" if self.pg else f"json(%({name})s)"
-
-    @property
-    def empty(self) -> str:
-        return "'{}'::jsonb" if self.pg else "'{}'"
-
-    def merge(self, *objects: str) -> str:
-        if self.pg:
-            return "(" + " || ".join(objects) + ")"
-        merged = objects[0]
-        for other in objects[1:]:
-            merged = f"json_patch({merged}, {other})"
-        return merged
-
-    def as_json(self, text_expr: str) -> str:
-        return f"CAST({text_expr} AS jsonb)" if self.pg else text_expr
-
-    def days_between(self, first: str, last: str) -> str:
-        return f"({last} - {first})" if self.pg else f"(julianday({last}) - julianday({first}))"
+def _named(sql: str, params: Iterable[Any], prefix: str) -> tuple[str, dict[str, Any]]:
+    """A compiled queryset's positional placeholders as named ones, to embed it in a
+    statement that uses named parameters."""
+    pieces = sql.split("%s")
+    values = list(params)
+    assert len(pieces) == len(values) + 1
+    named = {f"{prefix}{i}": v for i, v in enumerate(values)}
+    text = pieces[0] + "".join(f"%({prefix}{i})s{piece}" for i, piece in enumerate(pieces[1:]))
+    return text, named
 
 
-def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
-    """The candidates CTE (`flagged`: one row per organization meeting ≥ 1 criterion, with
-    c1…c4 as 0/1 and the evidence as JSON) and its parameters."""
+def _unreachable_listings(as_of: datetime.date) -> tuple[str, dict[str, Any]]:
+    """R-ZMB-01(4) by listing: the abnormal listings on ground R-CRD-02(6) in effect on
+    `as_of`, compiled from the one definition of an active listing (credit rules)."""
+    qs = (
+        active_listing_rows(on=as_of, list_type=CreditList.ABNORMAL)
+        .filter(ground=CreditGround.A6_UNREACHABLE)
+        .order_by()
+        .values("organization_id", "decision_no", "decided_on")
+    )
+    sql, params = qs.query.sql_with_params()
+    return _named(sql, params, "listing_")
+
+
+def _owed(y: ReportYear) -> str:
+    """selectors.organizations_owing_report for an organization on the register on as_of
+    (hence on the deadline, which is earlier): established by 31 December, 民非 established on
+    or after the cut-off exempt (R-ANN-02). tests/oversight/zombies/test_definitions.py holds
+    the two to the same answers on the edge cases."""
+    return (
+        f"(pop.established_on <= %(dec31_{y.year})s AND NOT (pop.org_type = %(pne)s"
+        f" AND pop.established_on >= %(cutoff_{y.year})s))"
+    )
+
+
+def _criterion_1(p: Periods) -> str:
+    """R-ZMB-01(1): owed and no sealed report by the deadline, every year of the period."""
+    return " AND ".join(
+        f"{_owed(y)} AND COALESCE(rc.ontime_{y.year}, 0) = 0" for y in p.missed_years
+    )
+
+
+def _criterion_3(p: Periods) -> str:
+    """R-ZMB-01(3): owed every year, at least one sealed report, none showing an activity."""
+    years = p.no_business_years
+    return (
+        " AND ".join(f"{_owed(y)} AND COALESCE(rc.act_{y.year}, 0) = 0" for y in years)
+        + " AND ("
+        + " OR ".join(f"rc.act_{y.year} IS NOT NULL" for y in years)
+        + ")"
+    )
+
+
+def _year_params(p: Periods) -> tuple[dict[str, Any], list[str]]:
+    """Per report year: its parameters and the `recent` CTE's on-time / activity columns."""
     ops = connection.ops
-    params: dict[str, Any] = {
-        "as_of": ops.adapt_datefield_value(p.as_of),
-        "established_by": ops.adapt_datefield_value(p.established_by),
-        "letters_after": ops.adapt_datefield_value(p.letters_after),
-        "interval": p.letter_interval_days,
-        "pne": OrganizationType.PRIVATE_NON_ENTERPRISE.value,
-        "ground_unreachable": CreditGround.A6_UNREACHABLE.value,
-        "months": p.months,
-    }
-    for stage in ZOMBIE_OPEN_STAGES:
-        params[f"open_{stage}"] = stage.value
-    open_stages = ", ".join(f"%(open_{s})s" for s in ZOMBIE_OPEN_STAGES)
-
-    years = {y.year: y for y in (*p.missed_years, *p.no_business_years)}
-    first_year = min(years)
-    per_year = []
-    for y in years.values():
+    params: dict[str, Any] = {}
+    columns = []
+    for y in {y.year: y for y in (*p.missed_years, *p.no_business_years)}.values():
         params[f"deadline_{y.year}"] = ops.adapt_datefield_value(y.bureau_deadline)
         params[f"dec31_{y.year}"] = ops.adapt_datefield_value(datetime.date(y.year, 12, 31))
         params[f"cutoff_{y.year}"] = ops.adapt_datefield_value(y.exemption_cutoff)
-        per_year.append(
+        columns.append(
             f"MAX(CASE WHEN r.year = {y.year} AND r.is_sealed"
             f" AND r.submitted_on <= %(deadline_{y.year})s THEN 1 ELSE 0 END) AS ontime_{y.year},"
             f" MAX(CASE WHEN r.year = {y.year} AND r.is_sealed"
             f" THEN r.activities_held END) AS act_{y.year}"
         )
+    return params, columns
 
-    def owed(y: ReportYear) -> str:
-        # selectors.organizations_owing_report, for an organization on the register on as_of
-        # (hence on the deadline, which is earlier): established by 31 December, 民非
-        # established on or after the cut-off exempt (R-ANN-02).
-        return (
-            f"(pop.established_on <= %(dec31_{y.year})s AND NOT (pop.org_type = %(pne)s"
-            f" AND pop.established_on >= %(cutoff_{y.year})s))"
+
+def _criteria_json(d: _Dialect) -> str:
+    """The JSON list of the criteria codes met, as text built the same way on every vendor."""
+    quote = '"'
+    met = ("c1 = 1", "c2 = 1", "c3 = 1", "c4_letters + c4_listing > 0")
+    return d.as_json(
+        "'[' || rtrim("
+        + " || ".join(
+            f"CASE WHEN {m} THEN '{quote}{code.value}{quote},' ELSE '' END"
+            for m, code in zip(met, CRITERIA, strict=True)
         )
-
-    c1 = " AND ".join(f"{owed(y)} AND COALESCE(rc.ontime_{y.year}, 0) = 0" for y in p.missed_years)
-    c3 = (
-        " AND ".join(f"{owed(y)} AND COALESCE(rc.act_{y.year}, 0) = 0" for y in p.no_business_years)
-        + " AND ("
-        + " OR ".join(f"rc.act_{y.year} IS NOT NULL" for y in p.no_business_years)
-        + ")"
+        + ", ',') || ']'"
     )
+
+
+def _evidence_json(p: Periods, d: _Dialect, params: dict[str, Any]) -> str:
+    """Each criterion's evidence, plus the legal periods the detection used (issue 16)."""
     params["evidence_1"] = json.dumps(
         {
             "years": [y.year for y in p.missed_years],
             "deadlines": [y.bureau_deadline.isoformat() for y in p.missed_years],
         }
     )
+    params["evidence_periods"] = json.dumps({"periods": p.values})
+
+    def only_if(condition: str, key: str, value: str) -> str:
+        return f"CASE WHEN {condition} THEN {d.obj(key, value)} ELSE {d.empty} END"
+
     evidence_3 = d.obj(
         "'years'",
         d.arr(
@@ -228,43 +251,49 @@ def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
             )
         ),
     )
-    # criteria: the JSON list of the codes met, as text built the same way on every vendor.
-    quote = '"'
-    criteria_json = d.as_json(
-        "'[' || rtrim("
-        + " || ".join(
-            f"CASE WHEN {met} THEN '{quote}{code.value}{quote},' ELSE '' END"
-            for met, code in zip(
-                ("c1 = 1", "c2 = 1", "c3 = 1", "c4_letters + c4_listing > 0"), CRITERIA, strict=True
-            )
-        )
-        + ", ',') || ']'"
-    )
-
-    def only_if(condition: str, key: str, value: str) -> str:
-        return f"CASE WHEN {condition} THEN {d.obj(key, value)} ELSE {d.empty} END"
-
     evidence_2 = d.obj("'established_on'", "established_on", "'months'", "%(months)s")
-    evidence_4 = d.merge(
-        only_if(
-            "c4_letters = 1",
-            "'letters'",
-            d.obj(
-                "'first_sent_on'", "first_on", "'last_sent_on'", "last_on", "'unsigned'", "letters"
-            ),
-        ),
-        only_if(
-            "c4_listing = 1",
-            "'listing'",
-            d.obj("'decision_no'", "decision_no", "'decided_on'", "decided_on"),
-        ),
+    letters = d.obj(
+        "'first_sent_on'", "first_on", "'last_sent_on'", "last_on", "'unsigned'", "letters"
     )
-    evidence_json = d.merge(
+    listing = d.obj("'decision_no'", "decision_no", "'decided_on'", "decided_on")
+    evidence_4 = d.merge(
+        only_if("c4_letters = 1", "'letters'", letters),
+        only_if("c4_listing = 1", "'listing'", listing),
+    )
+    return d.merge(
         only_if("c1 = 1", f"'{CRITERIA[0].value}'", d.param_json("evidence_1")),
         only_if("c2 = 1", f"'{CRITERIA[1].value}'", evidence_2),
         only_if("c3 = 1", f"'{CRITERIA[2].value}'", evidence_3),
         only_if("c4_letters + c4_listing > 0", f"'{CRITERIA[3].value}'", evidence_4),
+        d.param_json("evidence_periods"),
     )
+
+
+def _base_params(p: Periods) -> dict[str, Any]:
+    ops = connection.ops
+    params: dict[str, Any] = {
+        "as_of": ops.adapt_datefield_value(p.as_of),
+        "established_by": ops.adapt_datefield_value(p.established_by),
+        "letters_after": ops.adapt_datefield_value(p.letters_after),
+        "interval": p.letter_interval_days,
+        "pne": OrganizationType.PRIVATE_NON_ENTERPRISE.value,
+        "months": p.months,
+    }
+    for stage in ZOMBIE_OPEN_STAGES:
+        params[f"open_{stage}"] = stage.value
+    return params
+
+
+def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
+    """The candidates CTE (`flagged`: one row per organization meeting ≥ 1 criterion, with
+    c1…c4 as 0/1 and the evidence as JSON) and its parameters."""
+    params = _base_params(p)
+    open_stages = ", ".join(f"%(open_{s})s" for s in ZOMBIE_OPEN_STAGES)
+    year_params, per_year = _year_params(p)
+    params.update(year_params)
+    listing_sql, listing_params = _unreachable_listings(p.as_of)
+    params.update(listing_params)
+    first_year = min(y.year for y in (*p.missed_years, *p.no_business_years))
     report = AnnualReport._meta.db_table
     organizations = Organization._meta.db_table
     latest = p.missed_years[-1]
@@ -275,9 +304,6 @@ def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
         " AND (o.revoked_on IS NULL OR o.revoked_on > %(as_of)s)"
     )
     letters = SpecialLetter._meta.db_table
-    listings = CreditListing._meta.db_table
-    removals = CreditRemoval._meta.db_table
-    removal_links = CreditRemoval.listings.through._meta.db_table
     sql = f"""
     WITH signed AS (
         SELECT l.organization_id AS org_id, MAX(l.sent_on) AS last_signed
@@ -296,11 +322,7 @@ def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
     unreachable_listing AS (
         SELECT cl.organization_id AS org_id, MAX(cl.decision_no) AS decision_no,
                MAX(cl.decided_on) AS decided_on
-        FROM {listings} cl
-        WHERE cl.ground = %(ground_unreachable)s AND cl.effective_on <= %(as_of)s
-          AND NOT EXISTS (
-              SELECT 1 FROM {removal_links} rl JOIN {removals} cr ON cr.id = rl.creditremoval_id
-              WHERE rl.creditlisting_id = cl.id AND cr.decided_on <= %(as_of)s)
+        FROM ({listing_sql}) cl
         GROUP BY cl.organization_id
     ),
     suspects AS (
@@ -341,7 +363,7 @@ def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
         SELECT pop.id, pop.established_on,
                {", ".join(f"rc.act_{y.year}" for y in p.no_business_years)},
                un.first_on, un.last_on, un.letters, ul.decision_no, ul.decided_on,
-               CASE WHEN {c1} THEN 1 ELSE 0 END AS c1,
+               CASE WHEN {_criterion_1(p)} THEN 1 ELSE 0 END AS c1,
                CASE WHEN pop.established_on <= %(established_by)s
                      AND COALESCE(rc.active_recent, 0) = 0
                      AND NOT EXISTS (
@@ -350,7 +372,7 @@ def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
                            AND old.is_sealed AND old.activities_held > 0
                            AND old.submitted_on <= %(as_of)s)
                     THEN 1 ELSE 0 END AS c2,
-               CASE WHEN {c3} THEN 1 ELSE 0 END AS c3,
+               CASE WHEN {_criterion_3(p)} THEN 1 ELSE 0 END AS c3,
                CASE WHEN un.letters >= 2
                          AND {d.days_between("un.first_on", "un.last_on")} >= %(interval)s
                     THEN 1 ELSE 0 END AS c4_letters,
@@ -362,8 +384,8 @@ def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
     ),
     flagged AS (
         SELECT id, c1, c2, c3, CASE WHEN c4_letters + c4_listing > 0 THEN 1 ELSE 0 END AS c4,
-               {criteria_json} AS criteria,
-               {evidence_json} AS evidence
+               {_criteria_json(d)} AS criteria,
+               {_evidence_json(p, d, params)} AS evidence
         FROM criteria
         WHERE c1 + c2 + c3 + c4_letters + c4_listing > 0
     )
@@ -389,11 +411,13 @@ class DetectionResult:
         return f"{self.as_of} 僵尸风险候选 {self.candidates} 家（{parts}）{written}"
 
 
-def zombie_detect(*, as_of: datetime.date, dry_run: bool = False) -> DetectionResult:
+def zombie_detect(
+    *, as_of: datetime.date, dry_run: bool = False, at: datetime.datetime | None = None
+) -> DetectionResult:
     """僵尸型社会组织检测 (R-ZMB-01/03, D7): flag every candidate on `as_of` with the criteria
     met and their evidence, in one set-based statement. Flags are unique per organization and
     date and written with ON CONFLICT DO NOTHING, so a second run, or two at once, leave the
-    same flags."""
+    same flags. `at` is the flags' creation time (default now; the demo passes its own)."""
     periods = Periods.on(as_of)
     dialect = _Dialect(connection.vendor)
     cte, params = _detection_sql(periods, dialect)
@@ -405,7 +429,7 @@ def zombie_detect(*, as_of: datetime.date, dry_run: bool = False) -> DetectionRe
             cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
             previous_jit = cursor.fetchone()[0]
         if not dry_run:
-            params["now"] = connection.ops.adapt_datetimefield_value(timezone.now())
+            params["now"] = connection.ops.adapt_datetimefield_value(at or timezone.now())
             cursor.execute(
                 # INSERT first, the CTEs inside its query: the driver counts the rows
                 # written only for a statement that starts with INSERT (sqlite3).

@@ -6,17 +6,12 @@ import django_filters
 
 from oversight.zombies.choices import ZombieStage
 from oversight.zombies.models import ZombieCase
+from registry.filters import OrganizationRecordFilterSet
 
 
-class ZombieCaseFilterSet(django_filters.FilterSet):
+class ZombieCaseFilterSet(OrganizationRecordFilterSet):
     stage = django_filters.MultipleChoiceFilter(
         choices=ZombieStage.choices, label="阶段", distinct=False
-    )
-    supervising_unit_code = django_filters.CharFilter(
-        field_name="organization__supervising_unit__code", label="业务主管单位代码"
-    )
-    organization_uscc = django_filters.CharFilter(
-        field_name="organization__uscc", label="社会组织统一社会信用代码"
     )
     identified_after = django_filters.DateFilter(
         field_name="identified_on", lookup_expr="gte", label="认定日期起"

@@ -39,10 +39,12 @@ def zombie_case_open(
     identified_on: datetime.date,
     responsible_person: str = "",
     criteria: list[str] | None = None,
+    at: datetime.datetime | None = None,
 ) -> ZombieCase:
     """认定: staff confirm a candidate into a cleanup case (R-ZMB-02), from its flag or, for
     an organization, with the criteria stated (default: those of its latest flag). One open
-    case per organization (a database constraint backs this check)."""
+    case per organization (a database constraint backs this check). `at` dates the history
+    row (default now)."""
     if flag is None and organization is None:
         raise ValidationError({"organization": "须指定风险标记或社会组织。"})
     if flag is not None:
@@ -81,6 +83,8 @@ def zombie_case_open(
     )
     if saved_user(actor):
         case._history_user = actor
+    if at is not None:
+        case._history_date = at
     try:
         with transaction.atomic():
             case.save()
@@ -106,10 +110,12 @@ def zombie_case_transition(
     on: datetime.date | None = None,
     actor: Any = None,
     notes: str = "",
+    at: datetime.datetime | None = None,
 ) -> ZombieCase:
     """Move a cleanup case along `ZOMBIE_TRANSITIONS` (R-ZMB-02); deregistering, deregistered
     and revoked move the organization on the register too (registry service, with its D11
-    guard), restored takes a deregistering organization back to active. One transaction."""
+    guard), restored takes a deregistering organization back to active. One transaction.
+    `at` dates the history rows of the case and the organization (default now)."""
     on = on or timezone.localdate()
     case = ZombieCase.objects.select_for_update().select_related("organization").get(pk=case.pk)
     current = ZombieStage(case.stage)
@@ -136,11 +142,19 @@ def zombie_case_transition(
                     on=on,
                     actor=actor,
                     reason=reason,
+                    at=at,
                 )
-            organization_transition(organization=org, to=wanted, on=on, actor=actor, reason=reason)
+            organization_transition(
+                organization=org, to=wanted, on=on, actor=actor, reason=reason, at=at
+            )
         elif to == ZombieStage.RESTORED and org.status == LifecycleStatus.DEREGISTERING:
             organization_transition(
-                organization=org, to=LifecycleStatus.ACTIVE, on=on, actor=actor, reason=reason
+                organization=org,
+                to=LifecycleStatus.ACTIVE,
+                on=on,
+                actor=actor,
+                reason=reason,
+                at=at,
             )
     except ValidationError as exc:
         raise _registry_error(exc) from exc
@@ -154,5 +168,7 @@ def zombie_case_transition(
     case.stage = to
     if saved_user(actor):
         case._history_user = actor
+    if at is not None:
+        case._history_date = at
     case.save()
     return case

@@ -13,15 +13,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Collection
 
+from common.dates import add_months, add_years
+
 from .base import (
+    AUTO_REMOVAL,
+    ESCALATION,
+    LETTER_INTERVAL,
     NEEDS_RECTIFICATION,
+    PENALTY_WINDOW,
+    SERIOUS_REMOVAL,
     Candidate,
     active_listing_rows,
-    add_months,
-    add_years,
     auto_removal_due_on,
     escalation_due_on,
     review_due_on,
+    review_periods,
     serious_removal_due_on,
 )
 from .penalties import (
@@ -41,10 +47,15 @@ from .reports import missing_report_prefixes, rule_missing_report, rule_overdue_
 from .unreachable import rule_unreachable
 
 __all__ = [
+    "AUTO_REMOVAL",
     "COVERED_PREFIXES",
+    "ESCALATION",
     "LARGE_FINE",
+    "LETTER_INTERVAL",
     "LISTING_RULES",
     "NEEDS_RECTIFICATION",
+    "PENALTY_WINDOW",
+    "SERIOUS_REMOVAL",
     "_LISTING_FIELDS",
     "Candidate",
     "active_listing_rows",
@@ -55,6 +66,7 @@ __all__ = [
     "listing_cures",
     "missing_report_prefixes",
     "review_due_on",
+    "review_periods",
     "rule_abnormal_removal",
     "rule_escalation",
     "rule_missing_report",

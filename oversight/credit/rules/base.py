@@ -19,16 +19,16 @@ Which abnormal-list grounds need rectification (R-CRD-07) — a product choice, 
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from common.dates import full_months_on, full_years_on
+from common.policy import policy_label, policy_value, policy_values
 from oversight.credit.choices import (
     CreditGround,
     CreditList,
@@ -46,42 +46,53 @@ NEEDS_RECTIFICATION = frozenset(
 )
 
 
-# ------------------------------------------------------------------ calendar arithmetic
+# ------------------------------------------------------------------ legal periods (common.policy)
+
+ESCALATION = "CREDIT_ESCALATION_YEARS"
+AUTO_REMOVAL = "CREDIT_ABNORMAL_AUTO_REMOVAL_MONTHS"
+SERIOUS_REMOVAL = "CREDIT_SERIOUS_REMOVAL_YEARS"
+PENALTY_WINDOW = "CREDIT_PENALTY_WINDOW_YEARS"
+LETTER_INTERVAL = "CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS"
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same calendar day `months` later, clamped to the month's end (31 Aug + 6 → 28/29 Feb)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def escalation_due_on(clock: datetime.date, *, on: datetime.date) -> datetime.date:
+    """R-CRD-05(1): the day the period in force on `on` is complete for a clock started on
+    `clock` ("满2年", common.dates.full_years_on)."""
+    return full_years_on(clock, policy_value(ESCALATION, on=on))
 
 
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """ "Full years" (D5): listed on D, the period completes on the same calendar day `years`
-    later (29 Feb → 28 Feb)."""
-    return add_months(day, 12 * years)
+def auto_removal_due_on(decided_on: datetime.date, *, on: datetime.date) -> datetime.date:
+    """R-CRD-07: listed `decided_on`, nothing to rectify → removable from this day ("满6个月")."""
+    return full_months_on(decided_on, policy_value(AUTO_REMOVAL, on=on))
 
 
-def escalation_due_on(clock: datetime.date) -> datetime.date:
-    return add_years(clock, settings.CREDIT_ESCALATION_YEARS)
-
-
-def auto_removal_due_on(decided_on: datetime.date) -> datetime.date:
-    return add_months(decided_on, settings.CREDIT_ABNORMAL_AUTO_REMOVAL_MONTHS)
-
-
-def serious_removal_due_on(clock: datetime.date) -> datetime.date:
-    return add_years(clock, settings.CREDIT_SERIOUS_REMOVAL_YEARS)
+def serious_removal_due_on(clock: datetime.date, *, on: datetime.date) -> datetime.date:
+    """R-CRD-08: the serious listing may be reviewed for removal from this day ("满2年")."""
+    return full_years_on(clock, policy_value(SERIOUS_REMOVAL, on=on))
 
 
 def review_due_on(*, list_type: str, ground: str, decided_on: datetime.date) -> datetime.date:
-    """R-CRD-11 computed auto-transition date, stored on the listing at decision time."""
+    """R-CRD-11 computed auto-transition date, stored on the listing at decision time with the
+    periods in force on the decision date."""
     if list_type == CreditList.SERIOUS:
-        return serious_removal_due_on(decided_on)
+        return serious_removal_due_on(decided_on, on=decided_on)
     if ground in NEEDS_RECTIFICATION:
-        return escalation_due_on(decided_on)
-    return auto_removal_due_on(decided_on)
+        return escalation_due_on(decided_on, on=decided_on)
+    return auto_removal_due_on(decided_on, on=decided_on)
+
+
+def review_periods(*, list_type: str, ground: str, on: datetime.date) -> dict[str, int]:
+    """The period `review_due_on` used, as the listing's evidence records it."""
+    if list_type == CreditList.SERIOUS:
+        key = SERIOUS_REMOVAL
+    else:
+        key = ESCALATION if ground in NEEDS_RECTIFICATION else AUTO_REMOVAL
+    return policy_values(key, on=on)
+
+
+def period_words(key: str, on: datetime.date) -> str:
+    """ "2年", "6个月": explanations say the period that decided, never a fixed number."""
+    return policy_label(key, on=on)
 
 
 def _d(day: datetime.date | None) -> str | None:
@@ -109,6 +120,8 @@ class Candidate:
     evidence: dict[str, Any] = field(default_factory=dict)
     # The date of the qualifying event (R-CRD-06, R-CRD-08: "no new event in the period").
     event_on: datetime.date | None = None
+    # The legal periods the rule decided with (common.policy), stored in the evidence.
+    periods: dict[str, int] = field(default_factory=dict)
 
     def proposal_fields(self, *, as_of: datetime.date) -> dict[str, Any]:
         return {
@@ -118,7 +131,7 @@ class Candidate:
             "ground": self.ground,
             "rule_key": self.rule_key,
             "explanation": self.explanation,
-            "evidence": {**self.evidence, "rule": self.rule},
+            "evidence": {**self.evidence, "rule": self.rule, "periods": self.periods},
             "as_of": as_of,
         }
 
@@ -147,12 +160,17 @@ def _restrict(qs: QuerySet, org_ids: Collection[int] | None, path: str = "organi
 def active_listing_rows(
     *, on: datetime.date, list_type: str | None = None, org_ids: Collection[int] | None = None
 ) -> QuerySet[CreditListing]:
-    """Listings decided by `on` with no removal decided by `on` (the one definition of
-    "active", shared with credit_selectors)."""
+    """Listings in effect on `on`: in effect by then and not removed by a removal decided by
+    then. The one definition of an active listing: the credit rules, the selectors, the
+    zombie criterion R-ZMB-01(4) and the circulars all use it.
+
+    R-CRD-11 records a decision date and an effective date; a listing takes effect on its
+    effective date (the decision date unless the decision says otherwise, credit services),
+    so a decision dated before it does not yet count."""
     removed = CreditRemoval.listings.through.objects.filter(
         creditlisting_id=OuterRef("pk"), creditremoval__decided_on__lte=on
     )
-    qs = CreditListing.objects.filter(decided_on__lte=on).filter(~Exists(removed))
+    qs = CreditListing.objects.filter(effective_on__lte=on).filter(~Exists(removed))
     if list_type:
         qs = qs.filter(list_type=list_type)
     return _restrict(qs, org_ids)

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
 
-from django.conf import settings
-
+from common.dates import add_months, add_years
+from common.policy import policy_values
 from oversight.credit.choices import (
     CreditGround,
     CreditList,
@@ -17,17 +17,17 @@ from oversight.credit.choices import (
 )
 from oversight.credit.models import Penalty
 from oversight.credit.rules.base import (
+    AUTO_REMOVAL,
+    PENALTY_WINDOW,
     Candidate,
     _d,
     _is_registered,
     _money,
     _restrict,
-    add_months,
-    add_years,
 )
 
 # R-CRD-05(4): a fine of ¥50,000 or more is serious; below it, R-CRD-02(5). Confirmed in the
-# regulation itself [S7], so a constant, not a setting.
+# regulation itself [S7], so a constant, not a legal period of common.policy.
 LARGE_FINE = Decimal("50000")
 
 # Penalty kinds that list an organization on the serious list by themselves (R-CRD-05).
@@ -85,7 +85,8 @@ def rule_warning_or_small_fine(
     """R-CRD-02(5): a warning or a fine below ¥50,000. Only penalties of the last
     CREDIT_ABNORMAL_AUTO_REMOVAL_MONTHS months: such a listing has nothing to rectify and ends
     after that period (R-CRD-07), so an older penalty would be listed and removed at once."""
-    since = add_months(as_of, -settings.CREDIT_ABNORMAL_AUTO_REMOVAL_MONTHS)
+    periods = policy_values(AUTO_REMOVAL, on=as_of)
+    since = add_months(as_of, -periods[AUTO_REMOVAL])
     out = []
     for p in _penalties(since=since, as_of=as_of, org_ids=org_ids):
         if not _is_small(p) or not _is_registered(p, as_of):
@@ -101,6 +102,7 @@ def rule_warning_or_small_fine(
                 explanation=f"受到行政处罚：{_penalty_text(p)}",
                 evidence={"penalty_id": p["pk"], "penalties": [_penalty_evidence(p)]},
                 event_on=p["decided_on"],
+                periods=periods,
             )
         )
     return out
@@ -113,7 +115,8 @@ def rule_serious_penalty(
     ¥50,000 or more, certificate or establishment registration revoked — each decided within
     the last CREDIT_PENALTY_WINDOW_YEARS years. (7) applies to organizations no longer
     registered too: the revocation is what ends their registration."""
-    since = add_years(as_of, -settings.CREDIT_PENALTY_WINDOW_YEARS)
+    periods = policy_values(PENALTY_WINDOW, on=as_of)
+    since = add_years(as_of, -periods[PENALTY_WINDOW])
     out = []
     for p in _penalties(since=since, as_of=as_of, org_ids=org_ids):
         if p["kind"] == PenaltyKind.FINE and p["amount"] >= LARGE_FINE:
@@ -135,6 +138,7 @@ def rule_serious_penalty(
                 explanation=f"受到行政处罚：{_penalty_text(p)}",
                 evidence={"penalty_id": p["pk"], "penalties": [_penalty_evidence(p)]},
                 event_on=p["decided_on"],
+                periods=periods,
             )
         )
     return out
@@ -147,7 +151,8 @@ def rule_repeated_penalties(
     CREDIT_PENALTY_WINDOW_YEARS years (the window of a penalty decided on D runs from the day
     after D − 3 years to D). One candidate per organization, for the latest penalty that
     completes the count within the last window; a later one is a new event (R-CRD-06)."""
-    years = settings.CREDIT_PENALTY_WINDOW_YEARS
+    periods = policy_values(PENALTY_WINDOW, on=as_of)
+    years = periods[PENALTY_WINDOW]
     since = add_years(as_of, -2 * years)
     recent_from = add_years(as_of, -years)
     by_org: dict[int, list[dict]] = defaultdict(list)
@@ -184,6 +189,7 @@ def rule_repeated_penalties(
                         "penalties": [_penalty_evidence(p) for p in window],
                     },
                     event_on=last["decided_on"],
+                    periods=periods,
                 )
             )
             break

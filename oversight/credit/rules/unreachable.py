@@ -6,8 +6,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Collection
 
-from django.conf import settings
-
+from common.policy import policy_values
 from oversight.credit.choices import (
     CreditGround,
     CreditList,
@@ -15,6 +14,7 @@ from oversight.credit.choices import (
 )
 from oversight.credit.models import SpecialLetter
 from oversight.credit.rules.base import (
+    LETTER_INTERVAL,
     Candidate,
     _d,
     _is_registered,
@@ -33,14 +33,11 @@ def _letter_unsigned(letter: dict, on: datetime.date) -> bool:
     )
 
 
-def rule_unreachable(
-    *, as_of: datetime.date, org_ids: Collection[int] | None = None
-) -> list[Candidate]:
-    """R-CRD-02(6), R-CRD-03, D6: the latest special letter and an earlier one, sent at least
-    CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS apart, both unsigned, with no letter signed since the
-    earlier one. Organizations already on the abnormal list as unreachable are not proposed
-    again. Two queries."""
-    min_days = settings.CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS
+def _letters_by_org(
+    *, as_of: datetime.date, org_ids: Collection[int] | None
+) -> dict[int, list[dict]]:
+    """The special letters sent by `as_of` of organizations with a returned letter and not
+    already on the abnormal list as unreachable, oldest first. Two queries in one."""
     returned = SpecialLetter.objects.filter(
         signed_for=False, returned_on__isnull=False, returned_on__lte=as_of
     ).values("organization_id")
@@ -67,21 +64,39 @@ def rule_unreachable(
     by_org: dict[int, list[dict]] = defaultdict(list)
     for letter in letters:
         by_org[letter["organization_id"]].append(letter)
+    return by_org
+
+
+def _unsigned_pair(letters: list[dict], as_of: datetime.date, min_days: int) -> list[dict] | None:
+    """The latest letter and the latest earlier one at least `min_days` before it, both
+    unsigned, with no letter signed since the earlier one (R-CRD-03, D6, D15); or None."""
+    last = letters[-1]
+    if not _is_registered(last, as_of) or not _letter_unsigned(last, as_of):
+        return None
+    limit = last["sent_on"] - datetime.timedelta(days=min_days)
+    earlier = [x for x in letters[:-1] if x["sent_on"] <= limit and _letter_unsigned(x, as_of)]
+    if not earlier:
+        return None
+    first = earlier[-1]
+    if any(x["signed_for"] for x in letters if x["sent_on"] >= first["sent_on"]):
+        return None
+    return [first, last]
+
+
+def rule_unreachable(
+    *, as_of: datetime.date, org_ids: Collection[int] | None = None
+) -> list[Candidate]:
+    """R-CRD-02(6), R-CRD-03, D6: the latest special letter and an earlier one, sent at least
+    CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS apart (the period in force on `as_of`), both
+    unsigned, with no letter signed since the earlier one. Organizations already on the
+    abnormal list as unreachable are not proposed again. Two queries."""
+    periods = policy_values(LETTER_INTERVAL, on=as_of)
     out = []
-    for org_id, org_letters in by_org.items():
-        last = org_letters[-1]
-        if not _is_registered(last, as_of) or not _letter_unsigned(last, as_of):
+    for org_id, letters in _letters_by_org(as_of=as_of, org_ids=org_ids).items():
+        pair = _unsigned_pair(letters, as_of, periods[LETTER_INTERVAL])
+        if pair is None:
             continue
-        limit = last["sent_on"] - datetime.timedelta(days=min_days)
-        earlier = [
-            x for x in org_letters[:-1] if x["sent_on"] <= limit and _letter_unsigned(x, as_of)
-        ]
-        if not earlier:
-            continue
-        first = earlier[-1]
-        if any(x["signed_for"] for x in org_letters if x["sent_on"] >= first["sent_on"]):
-            continue
-        pair = [first, last]
+        first, last = pair
         out.append(
             Candidate(
                 organization_id=org_id,
@@ -108,6 +123,7 @@ def rule_unreachable(
                     "last_sent_on": _d(last["sent_on"]),
                 },
                 event_on=last["returned_on"],
+                periods=periods,
             )
         )
     return out

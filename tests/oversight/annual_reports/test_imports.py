@@ -153,7 +153,7 @@ def test_every_bad_row_is_reported_not_just_the_first():
     [
         ({"统一社会信用代码": make_uscc()}, "统一社会信用代码", "系统中没有统一社会信用代码"),
         ({"统一社会信用代码": 52440304123456789}, "统一社会信用代码", "文本格式"),
-        ({"统一社会信用代码": "ABC"}, "统一社会信用代码", "不是有效的统一社会信用代码"),
+        ({"统一社会信用代码": "ABC"}, "统一社会信用代码", "应为18位，当前为3位（R-USCC-01）"),
         ({"报告年度": "二〇二一"}, "报告年度", "不是有效年度"),
         ({"报告年度": 2016, "报送日期": D(2017, 3, 1)}, "报告年度", "无2016年度报告"),
         ({"报送日期": D(2021, 12, 31)}, "报送日期", "应在2022年及以后报送"),
@@ -270,3 +270,35 @@ def test_lookups_take_the_same_number_of_queries_for_10_and_1000_rows():
         return len(ctx.captured_queries)
 
     assert queries(10) == queries(1000)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "51440304MJL1234567",  # a wrong check character (R-USCC-06)
+        "5144 0304MJL123456",  # a blank inside the code is not the code
+        "  ",
+        "51440304mjl12345-7",
+    ],
+)
+def test_uscc_cells_are_parsed_by_the_registers_own_parser(raw):
+    """One USCC parser (issue 16 item 1): the annual-report import refuses exactly what the
+    register's import refuses, in the same words."""
+    from registry.import_cells import _parse_uscc
+
+    code, problems = _parse_uscc(raw, org_type=None)
+    assert code is None or problems
+    org = OrganizationFactory(established_on=D(2018, 1, 15))
+    result = annual_reports_import(fileobj=sheet([report_row(org, 统一社会信用代码=raw)]))
+    [error] = result.errors
+    assert error.column == "统一社会信用代码"
+    assert error.message == "；".join(problems)
+    assert not AnnualReport.objects.exists()
+
+
+def test_a_code_the_register_accepts_is_found_whatever_its_case_and_blanks():
+    org = OrganizationFactory(established_on=D(2018, 1, 15))
+    row = report_row(org, 统一社会信用代码=f"  {org.uscc.lower()}\u3000")
+    result = annual_reports_import(fileobj=sheet([row]))
+    assert result.errors == []
+    assert AnnualReport.objects.get().organization == org

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from common.policy import LegalPeriod
 from oversight.annual_reports.models import AnnualReport
 from oversight.annual_reports.services import annual_report_cycle_get
 from oversight.credit import rules
@@ -118,12 +119,12 @@ class TestUnreachable:
         return org
 
     def test_interval_one_day_short_is_no_candidate(self, settings):
-        settings.CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS = 15
+        LegalPeriod.objects.filter(key="CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS").update(value=15)
         self.letters(14)
         assert rules.rule_unreachable(as_of=D(2024, 6, 1)) == []
 
     def test_interval_exactly_the_minimum_is_a_candidate(self, settings):
-        settings.CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS = 15
+        LegalPeriod.objects.filter(key="CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS").update(value=15)
         org = self.letters(15)
         [c] = rules.rule_unreachable(as_of=D(2024, 6, 1))
         assert c.organization_id == org.pk
@@ -131,7 +132,7 @@ class TestUnreachable:
         assert c.explanation.startswith("2024-03-01、2024-03-16寄出的两封专项信函均未签收")
 
     def test_interval_is_configurable(self, settings):
-        settings.CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS = 30
+        LegalPeriod.objects.filter(key="CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS").update(value=30)
         self.letters(15)
         assert rules.rule_unreachable(as_of=D(2024, 6, 1)) == []
 
@@ -234,7 +235,7 @@ class TestEscalation:
         assert len(c.evidence["listing_ids"]) == 2
 
     def test_period_is_configurable(self, settings):
-        settings.CREDIT_ESCALATION_YEARS = 3
+        LegalPeriod.objects.filter(key="CREDIT_ESCALATION_YEARS").update(value=3)
         org = OrganizationFactory()
         make_listing(org, CreditGround.A2_PARTY_ORGANIZATION, D(2022, 3, 15))
         assert rules.rule_escalation(as_of=D(2024, 3, 15)) == []
