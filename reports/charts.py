@@ -16,7 +16,8 @@ from registry.choices import OrganizationType
 from registry.models import Organization
 
 from .figures import Figure, wan_yuan
-from .selectors import FUNDED, Scope
+from .funding_figures import FUNDED
+from .scope import Scope
 
 PARTY_YEARS = 5
 CREDIT_MONTHS = 24
