@@ -41,6 +41,79 @@ def organization_code_check_character(body8: str) -> str:
     return "X" if c == 10 else "0" if c == 11 else str(c)
 
 
+def _shape_problems(code: str) -> list[USCCProblem]:
+    """R-USCC-01: 18 characters of the 31-character alphabet; nothing else can be checked
+    until these hold."""
+    if len(code) != 18:
+        return [
+            USCCProblem("length", f"统一社会信用代码应为18位，当前为{len(code)}位（R-USCC-01）。")
+        ]
+    bad = sorted({c for c in code if c not in CHARSET31})
+    if bad:
+        return [
+            USCCProblem(
+                "alphabet",
+                "统一社会信用代码含有不允许的字符：{}（只允许数字和除 I、O、S、V、Z 以外的大写字母，"
+                "R-USCC-01）。".format("、".join(bad)),
+            )
+        ]
+    return []
+
+
+def _authority_and_type_problems(code: str, org_type: str | None) -> list[USCCProblem]:
+    """R-USCC-03: authority `5` (民政) and a civil-affairs type digit matching the type."""
+    if code[0] != CIVIL_AFFAIRS_AUTHORITY:
+        return [
+            USCCProblem(
+                "authority",
+                f"第1位登记管理部门码应为“5”（民政），实为“{code[0]}”（R-USCC-03）。",
+            )
+        ]
+    if code[1] not in TYPE_LABELS:
+        return [
+            USCCProblem(
+                "type_digit",
+                f"第2位机构类别码“{code[1]}”不是民政机构类别（1、2、3、9）（R-USCC-03）。",
+            )
+        ]
+    if org_type and TYPE_DIGITS.get(org_type) != code[1]:
+        expected_digit = TYPE_DIGITS.get(org_type, "?")
+        return [
+            USCCProblem(
+                "type_mismatch",
+                f"第2位机构类别码为“{code[1]}”（{TYPE_LABELS[code[1]]}），与组织类型不符，"
+                f"应为“{expected_digit}”（R-USCC-03）。",
+            )
+        ]
+    return []
+
+
+def _warnings(code: str, division_code: str | None) -> list[USCCProblem]:
+    """D2: the embedded organization-code check (R-USCC-07/09) and a foreign division code
+    (R-USCC-05) are shown to staff, never refused."""
+    warnings = []
+    body_check = organization_code_check_character(code[8:16])
+    if code[16] != body_check:
+        warnings.append(
+            USCCProblem(
+                "organization_code",
+                f"第17位组织机构代码校验码应为“{body_check}”，实为“{code[16]}”，"
+                "请人工核对（R-USCC-07/09）。",
+                is_error=False,
+            )
+        )
+    if division_code and code[2:8] != division_code:
+        warnings.append(
+            USCCProblem(
+                "foreign_division",
+                f"登记管理机关行政区划码为{code[2:8]}，不是本区的{division_code}"
+                "（R-USCC-05，外区迁入或其他层级登记的记录）。",
+                is_error=False,
+            )
+        )
+    return warnings
+
+
 def uscc_problems(
     code: str, *, org_type: str | None = None, division_code: str | None = None
 ) -> list[USCCProblem]:
@@ -49,21 +122,8 @@ def uscc_problems(
     Errors (refused): length, alphabet, check character, authority `5`, type digit.
     Warnings (shown to staff, D2): embedded organization-code check, foreign division code.
     """
-    problems: list[USCCProblem] = []
-    if len(code) != 18:
-        problems.append(
-            USCCProblem("length", f"统一社会信用代码应为18位，当前为{len(code)}位（R-USCC-01）。")
-        )
-        return problems
-    bad = sorted({c for c in code if c not in CHARSET31})
-    if bad:
-        problems.append(
-            USCCProblem(
-                "alphabet",
-                "统一社会信用代码含有不允许的字符：{}（只允许数字和除 I、O、S、V、Z 以外的大写字母，"
-                "R-USCC-01）。".format("、".join(bad)),
-            )
-        )
+    problems = _shape_problems(code)
+    if problems:
         return problems
     if not code[2:8].isdigit():
         problems.append(
@@ -78,49 +138,9 @@ def uscc_problems(
                 "请核对是否抄错。",
             )
         )
-    if code[0] != CIVIL_AFFAIRS_AUTHORITY:
-        problems.append(
-            USCCProblem(
-                "authority",
-                f"第1位登记管理部门码应为“5”（民政），实为“{code[0]}”（R-USCC-03）。",
-            )
-        )
-    elif code[1] not in TYPE_LABELS:
-        problems.append(
-            USCCProblem(
-                "type_digit",
-                f"第2位机构类别码“{code[1]}”不是民政机构类别（1、2、3、9）（R-USCC-03）。",
-            )
-        )
-    elif org_type and TYPE_DIGITS.get(org_type) != code[1]:
-        expected_digit = TYPE_DIGITS.get(org_type, "?")
-        problems.append(
-            USCCProblem(
-                "type_mismatch",
-                f"第2位机构类别码为“{code[1]}”（{TYPE_LABELS[code[1]]}），与组织类型不符，"
-                f"应为“{expected_digit}”（R-USCC-03）。",
-            )
-        )
-    if not problems or all(not p.is_error for p in problems):
-        body_check = organization_code_check_character(code[8:16])
-        if code[16] != body_check:
-            problems.append(
-                USCCProblem(
-                    "organization_code",
-                    f"第17位组织机构代码校验码应为“{body_check}”，实为“{code[16]}”，"
-                    "请人工核对（R-USCC-07/09）。",
-                    is_error=False,
-                )
-            )
-        if division_code and code[2:8] != division_code:
-            problems.append(
-                USCCProblem(
-                    "foreign_division",
-                    f"登记管理机关行政区划码为{code[2:8]}，不是本区的{division_code}"
-                    "（R-USCC-05，外区迁入或其他层级登记的记录）。",
-                    is_error=False,
-                )
-            )
+    problems += _authority_and_type_problems(code, org_type)
+    if not any(p.is_error for p in problems):
+        problems += _warnings(code, division_code)
     return problems
 
 
