@@ -132,6 +132,7 @@ def inspection_follow_up_audit(
     commissioned_on: datetime.date,
     firm: str = "",
     actor: Any = None,
+    at: datetime.datetime | None = None,
 ) -> Audit:
     """Commission the 财务专项审计 of an inspected organization, linked to its inspection."""
     if commissioned_on < inspection.draw.created_at.date():
@@ -149,6 +150,8 @@ def inspection_follow_up_audit(
         inspection=inspection,
     )
     audit.full_clean()
+    if at is not None:
+        audit._history_date = at
     audit.save()
     return audit
 
@@ -162,6 +165,7 @@ def inspection_interview_record(
     interviewees: str,
     interviewers: str,
     outcome: str = "",
+    at: datetime.datetime | None = None,
 ) -> Interview:
     """约谈 an inspected organization about the inspection's findings."""
     if inspection.status != InspectionStatus.COMPLETED or not inspection.findings:
@@ -176,6 +180,8 @@ def inspection_interview_record(
         inspection=inspection,
     )
     interview.full_clean()
+    if at is not None:
+        interview._history_date = at
     interview.save()
     return interview
 
@@ -214,14 +220,26 @@ def inspection_follow_up(inspection: Inspection) -> list[tuple[datetime.date, st
 
 
 def liquidation_audit_guard(organization: Organization, to: str, on: datetime.date) -> str | None:
-    """D11/R-AUD-04: deregistration needs a completed liquidation audit report."""
+    """D11/R-AUD-04, D13: 核准注销 needs the organization's own liquidation audit, reported
+    (number and date) between the start of its liquidation — 受理注销, or 撤销登记 for a
+    revoked organization — and the decision, both days included. An audit from before the
+    liquidation began audits some other period and does not count."""
     if to != "deregistered":
         return None
+    revoked = organization.status == "revoked"
+    began = organization.revoked_on if revoked else organization.deregistration_started_on
     done = Audit.objects.filter(
-        organization=organization, kind=AuditKind.LIQUIDATION, completed_on__lte=on
+        organization=organization,
+        kind=AuditKind.LIQUIDATION,
+        completed_on__lte=on,
+        completed_on__gte=began or on,
     ).exclude(report_no="")
     if not done.exists():
-        return "核准注销前须有已出具报告的注销清算审计（R-AUD-04，D11）。"
+        start = "撤销登记" if revoked else "受理注销"
+        return (
+            f"核准注销前须有本组织在{start}（{began}）之后、核准注销（{on}）之前"
+            "出具报告的注销清算审计（R-AUD-04，D11，D13）。"
+        )
     return None
 
 

@@ -250,3 +250,17 @@ def test_second_run_changes_no_counts(seeded):
     assert seeded["first"] == seeded["second"]
     assert seeded["first"]["AnnualReport"] > 3000
     assert "已存在" in seeded["second_out"] and "新建 4 次" in seeded["first_out"]
+
+
+def test_annual_report_audits_are_followed_by_special_audits_interviews_and_a_circular(seeded):
+    """Issue 10.9 in the demo: every organization the 2021 and 2022 annual-report audits
+    selected gets its 财务专项审计 (by the demo's day), inspections that required rectification
+    their 约谈, and the completed 2021 draw its circular — each linked to the inspection."""
+    from oversight.inspections.choices import AuditKind, InspectionOutcome
+
+    first = draw(DrawKind.ANNUAL_REPORT_AUDIT, 2021)
+    for inspection in first.inspections.all():
+        assert inspection.follow_up_audits.filter(kind=AuditKind.FINANCIAL_SPECIAL).count() == 1
+        if inspection.outcome == InspectionOutcome.RECTIFICATION_REQUIRED:
+            assert inspection.interviews.exists()
+    assert first.inspections.filter(circulars__isnull=False).count() == first.sample_size
