@@ -13,12 +13,17 @@ from common.admin_excel import ExcelImportExportMixin
 from common.admin_filters import filterset_list_filter
 from common.audit import record_personal_read
 
-from .choices import LIFECYCLE_TRANSITIONS, LifecycleStatus
+from .choices import (
+    DECISION_KIND_FOR_STATUS,
+    LEGAL_STATUS_DECISIONS,
+    LIFECYCLE_TRANSITIONS,
+    LifecycleStatus,
+)
 from .exports import ORGANIZATION_COLUMNS, organizations_export_xlsx
 from .filters import EXTENSION_FILTERS, OrganizationFilterSet
-from .forms import OrganizationAdminForm, TransitionForm
+from .forms import OrganizationAdminForm, transition_form_class
 from .imports import organizations_import
-from .models import IndustryCategory, Organization, Rating, SupervisingUnit
+from .models import IndustryCategory, LifecycleDecision, Organization, Rating, SupervisingUnit
 from .services import (
     REGISTRATION_FIELDS,
     organization_change,
@@ -52,6 +57,24 @@ class RatingInline(admin.TabularInline):
     fields = ["grade", "awarded_on", "rule_version", "valid_from", "expires_on"]
     readonly_fields = ["rule_version", "valid_from", "expires_on"]
     can_delete = False
+
+
+class LifecycleDecisionInline(admin.TabularInline):
+    """The organization's lifecycle decisions (R-XC-03), read only: they are written by the
+    lifecycle actions and never changed."""
+
+    model = LifecycleDecision
+    extra = 0
+    fields = ["decided_on", "kind", "document_no", "authority", "facts", "evidence", "actor"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["decided_on", "pk"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 def _transition_action(to: str, label: str):
@@ -104,7 +127,7 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
         filterset_list_filter(OrganizationFilterSet, "rating"),
     ]
     autocomplete_fields = ["supervising_unit"]
-    inlines = [RatingInline]
+    inlines = [RatingInline, LifecycleDecisionInline]
     list_per_page = 100
     show_full_result_count = False
     date_hierarchy = None
@@ -204,13 +227,18 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
             messages.warning(request, warning)
 
     def transition_selected(self, request, queryset, *, to: str, label: str):
-        """Apply one lifecycle transition to the selection, all or nothing, after asking the date."""
+        """Apply one lifecycle transition to the selection, all or nothing, after asking the
+        decision (date; for 撤销登记 and 核准注销 also number, authority, evidence: R-XC-03)."""
+        form_class = transition_form_class(
+            documented=DECISION_KIND_FOR_STATUS[to] in LEGAL_STATUS_DECISIONS
+        )
         return run_on_selection(
             self,
             request,
             queryset,
             label=label,
-            form_class=TransitionForm,
+            # The evidence upload arrives in request.FILES, which run_on_selection does not pass.
+            form_class=lambda data: form_class(data, request.FILES if data is not None else None),
             describe=lambda org: f"{org.name}（{org.uscc}，{org.get_status_display()}）",
             intro=f"将所选组织的登记状态变更为“{LifecycleStatus(to).label}”；"
             "任何一个组织不符合条件时，全部不作变更。",
@@ -220,6 +248,10 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
                 on=data["on"],
                 actor=request.user,
                 reason=data["reason"] or label,
+                document_no=data["document_no"],
+                authority=data["authority"],
+                facts=data["facts"],
+                evidence=data["evidence"],
             ),
         )
 
@@ -238,6 +270,35 @@ class RatingAdmin(SimpleHistoryAdmin):
     search_fields = ["organization__name", "=organization__uscc"]
     autocomplete_fields = ["organization"]
     list_select_related = ["organization"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LifecycleDecision)
+class LifecycleDecisionAdmin(admin.ModelAdmin):
+    """登记状态决定, read only: each is written with its transition and is append-only (R-XC-03)."""
+
+    list_display = [
+        "decided_on",
+        "kind",
+        "organization_name",
+        "organization_uscc",
+        "document_no",
+        "authority",
+        "actor",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["organization_name", "=organization_uscc", "document_no"]
+    list_select_related = ["actor"]
+    date_hierarchy = "decided_on"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

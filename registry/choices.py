@@ -20,7 +20,8 @@ class LifecycleStatus(models.TextChoices):
 REGISTERED_STATUSES = (LifecycleStatus.ACTIVE, LifecycleStatus.DEREGISTERING)
 
 # The lifecycle as data: from-status → {to-status: label of the action}. A revoked or
-# deregistered organization never comes back (DESIGN.md §3); the record stays forever.
+# deregistered organization never comes back (DESIGN.md §3); the record stays forever. A
+# revoked one can still complete 注销登记 after its liquidation (D13, R-CRD-08).
 LIFECYCLE_TRANSITIONS: dict[str, dict[str, str]] = {
     LifecycleStatus.ACTIVE: {
         LifecycleStatus.DEREGISTERING: "受理注销",
@@ -32,8 +33,32 @@ LIFECYCLE_TRANSITIONS: dict[str, dict[str, str]] = {
         LifecycleStatus.REVOKED: "撤销登记",
     },
     LifecycleStatus.DEREGISTERED: {},
-    LifecycleStatus.REVOKED: {},
+    LifecycleStatus.REVOKED: {
+        LifecycleStatus.DEREGISTERED: "核准注销",
+    },
 }
+
+
+class LifecycleDecisionKind(models.TextChoices):
+    """What a lifecycle decision decided; one kind per transition of the table above."""
+
+    DEREGISTRATION_STARTED = "deregistration_started", "受理注销"
+    DEREGISTRATION_WITHDRAWN = "deregistration_withdrawn", "撤回注销申请"
+    DEREGISTRATION = "deregistration", "核准注销"
+    REVOCATION = "revocation", "撤销登记"
+
+
+# The kind each target status records.
+DECISION_KIND_FOR_STATUS: dict[str, str] = {
+    LifecycleStatus.DEREGISTERING: LifecycleDecisionKind.DEREGISTRATION_STARTED,
+    LifecycleStatus.ACTIVE: LifecycleDecisionKind.DEREGISTRATION_WITHDRAWN,
+    LifecycleStatus.DEREGISTERED: LifecycleDecisionKind.DEREGISTRATION,
+    LifecycleStatus.REVOKED: LifecycleDecisionKind.REVOCATION,
+}
+
+# Decisions that change legal status: each carries a document number, an authority and
+# evidence or a statement of facts (R-XC-03, R-CRD-11).
+LEGAL_STATUS_DECISIONS = (LifecycleDecisionKind.DEREGISTRATION, LifecycleDecisionKind.REVOCATION)
 
 
 class SupervisingUnitKind(models.TextChoices):

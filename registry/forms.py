@@ -53,7 +53,42 @@ class OrganizationAdminForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
+    """The decision behind a lifecycle transition (R-XC-03): its date, and for 撤销登记 and
+    核准注销 its document number, authority and evidence or statement of facts."""
+
     on = forms.DateField(
-        label="生效日期", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="决定日期", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
-    reason = forms.CharField(label="事由", max_length=200, required=False)
+    document_no = forms.CharField(label="决定文号", max_length=100, required=False)
+    authority = forms.CharField(label="决定机关", max_length=100, required=False)
+    facts = forms.CharField(
+        label="事实与理由", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    evidence = forms.FileField(label="证据材料", required=False)
+    reason = forms.CharField(label="变更事由（记入历史）", max_length=200, required=False)
+
+    # Set by transition_form_class for the transitions that change legal status.
+    documented = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].initial = settings.REGISTRY_AUTHORITY_NAME
+        if self.documented:
+            self.fields["document_no"].required = True
+            self.fields["authority"].required = True
+            self.fields["facts"].help_text = "须上传证据材料或填写事实与理由（R-XC-03）。"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.documented and not cleaned.get("facts") and not cleaned.get("evidence"):
+            self.add_error("facts", "须上传证据材料或填写事实与理由（R-XC-03）。")
+        return cleaned
+
+
+def transition_form_class(*, documented: bool) -> type[TransitionForm]:
+    """The form of one transition; `documented` for those that change legal status."""
+    return type(
+        "DocumentedTransitionForm" if documented else "TransitionForm",
+        (TransitionForm,),
+        {"documented": documented},
+    )

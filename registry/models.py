@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -14,7 +15,9 @@ from simple_history.models import HistoricalRecords
 from common.scoping import ScopedQuerySet
 
 from .choices import (
+    LEGAL_STATUS_DECISIONS,
     REGISTERED_STATUSES,
+    LifecycleDecisionKind,
     LifecycleStatus,
     OrganizationType,
     RatingGrade,
@@ -177,11 +180,14 @@ class Organization(models.Model):
                 name="%(app_label)s_%(class)s_deregistered_has_date",
                 violation_error_message="已注销的组织必须有注销日期，其他状态不得有。",
             ),
+            # A revoked organization keeps its revocation date when it completes 注销登记
+            # afterwards (D13); an active or deregistering one has none.
             models.CheckConstraint(
                 condition=Q(status="revoked", revoked_on__isnull=False)
-                | Q(~Q(status="revoked"), revoked_on__isnull=True),
+                | Q(status="deregistered")
+                | Q(~Q(status__in=["revoked", "deregistered"]), revoked_on__isnull=True),
                 name="%(app_label)s_%(class)s_revoked_has_date",
-                violation_error_message="撤销登记的组织必须有撤销日期，其他状态不得有。",
+                violation_error_message="撤销登记的组织必须有撤销日期；正常和注销办理中的组织不得有。",
             ),
         ]
 
@@ -213,6 +219,70 @@ class Organization(models.Model):
     @property
     def is_registered(self) -> bool:
         return self.status in REGISTERED_STATUSES
+
+
+class LifecycleDecisionQuerySet(ScopedQuerySet):
+    def delete(self):
+        raise ValidationError("登记状态决定只能新增，不能修改或删除（R-XC-03）。")
+
+
+class LifecycleDecision(models.Model):
+    """登记状态决定: one decision moving an organization along its lifecycle (受理注销, 核准注销,
+    撤销登记 …), written by `organization_transition` in the transaction of the change.
+    Append-only (R-XC-03, R-CRD-11): the database refuses UPDATE and DELETE."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="社会组织",
+        on_delete=models.PROTECT,
+        related_name="lifecycle_decisions",
+    )
+    # R-CRD-11: the record names the organization as it was when decided.
+    organization_uscc = models.CharField("统一社会信用代码", max_length=18)
+    organization_name = models.CharField("决定时名称", max_length=200)
+    kind = models.CharField("决定类型", max_length=30, choices=LifecycleDecisionKind.choices)
+    from_status = models.CharField("原登记状态", max_length=20, choices=LifecycleStatus.choices)
+    to_status = models.CharField("新登记状态", max_length=20, choices=LifecycleStatus.choices)
+    decided_on = models.DateField("决定日期")
+    document_no = models.CharField("决定文号", max_length=100, blank=True)
+    authority = models.CharField("决定机关", max_length=100, blank=True)
+    facts = models.TextField("事实与理由", blank=True)
+    evidence = models.FileField("证据材料", upload_to="lifecycle/%Y/", blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = LifecycleDecisionQuerySet.as_manager()
+    scope_unit_path = "organization__supervising_unit"
+
+    class Meta:
+        verbose_name = "登记状态决定"
+        verbose_name_plural = "登记状态决定"
+        ordering = ["-decided_on", "-pk"]
+        indexes = [
+            models.Index(fields=["kind", "decided_on"], name="registry_decision_kind_day"),
+            models.Index(fields=["organization", "decided_on"], name="registry_decision_org"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=LEGAL_STATUS_DECISIONS)
+                | (~Q(document_no="") & ~Q(authority="") & (~Q(facts="") | ~Q(evidence=""))),
+                name="%(app_label)s_%(class)s_legal_status_documented",
+                violation_error_message="撤销登记和核准注销须有决定文号、决定机关和证据材料或事实与理由（R-XC-03）。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_name} {self.get_kind_display()} {self.document_no}".strip()
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("登记状态决定只能新增，不能修改或删除（R-XC-03）。")
 
 
 class Rating(models.Model):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from .models import Organization, Rating
+from .choices import LifecycleDecisionKind
+from .models import LifecycleDecision, Organization, Rating
 
 
 def organizations_registered_on(*, day: datetime.date) -> QuerySet[Organization]:
@@ -32,3 +34,33 @@ def current_rating_subquery(*, field: str = "grade", on: datetime.date) -> Subqu
         .order_by("-awarded_on")
         .values(field)[:1]
     )
+
+
+def lifecycle_decisions(
+    *,
+    kinds: Sequence[str] | None = None,
+    on: datetime.date | None = None,
+    since: datetime.date | None = None,
+    organizations: Iterable[int] | QuerySet[Organization] | None = None,
+) -> QuerySet[LifecycleDecision]:
+    """登记状态决定 (R-XC-03) decided in [since, on], optionally of some kinds or some
+    organizations, newest first, with the organization joined. Other apps read the register's
+    decisions here, never the model (e.g. R-CRD-05(7) reads the revocations)."""
+    qs = LifecycleDecision.objects.select_related("organization")
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    if on is not None:
+        qs = qs.filter(decided_on__lte=on)
+    if since is not None:
+        qs = qs.filter(decided_on__gte=since)
+    if organizations is not None:
+        qs = qs.filter(organization__in=organizations)
+    return qs.order_by("-decided_on", "-pk")
+
+
+def revocations(
+    *, on: datetime.date | None = None, since: datetime.date | None = None
+) -> QuerySet[LifecycleDecision]:
+    """撤销登记 decisions decided in [since, on] (R-CRD-05(7)): each with its document number,
+    authority, date and evidence, whether or not the organization has since completed 注销登记."""
+    return lifecycle_decisions(kinds=[LifecycleDecisionKind.REVOCATION], on=on, since=since)

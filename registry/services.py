@@ -12,13 +12,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from common.actors import saved_user
 
-from .choices import LIFECYCLE_TRANSITIONS, LifecycleStatus
-from .models import Organization
+from .choices import (
+    DECISION_KIND_FOR_STATUS,
+    LEGAL_STATUS_DECISIONS,
+    LIFECYCLE_TRANSITIONS,
+    LifecycleStatus,
+)
+from .models import LifecycleDecision, Organization, Rating
 
 # A guard returns a reason (Chinese, shown to staff) when the change must be refused.
 TransitionGuard = Callable[[Organization, str, datetime.date], str | None]
@@ -67,11 +73,72 @@ def organization_transition(
     actor: Any = None,
     reason: str = "",
     at: datetime.datetime | None = None,
+    document_no: str = "",
+    authority: str = "",
+    facts: str = "",
+    evidence: File | None = None,
 ) -> Organization:
-    """Move an organization along its lifecycle (DESIGN.md §3), refusing what the rules forbid.
-    `at` dates the history row (default now; the demo passes its own time)."""
+    """Move an organization along its lifecycle (DESIGN.md §3, D13), refusing what the rules
+    forbid, and record the decision (LifecycleDecision) in the same transaction. 撤销登记 and
+    核准注销 change legal status, so they need `document_no`, `authority` and `evidence` or
+    `facts` (R-XC-03); the other transitions may carry them. `at` dates the history row
+    (default now; the demo passes its own time)."""
     on = on or timezone.localdate()
     org = Organization.objects.select_for_update().get(pk=organization.pk)
+    from_status = org.status
+    _check_transition(org, to, on)
+    kind = DECISION_KIND_FOR_STATUS[to]
+    document_no, authority, facts = document_no.strip(), authority.strip(), facts.strip()
+    if kind in LEGAL_STATUS_DECISIONS:
+        _check_decision_documented(
+            label=LIFECYCLE_TRANSITIONS[from_status][to],
+            document_no=document_no,
+            authority=authority,
+            facts=facts,
+            evidence=evidence,
+        )
+    for guard in _transition_guards:
+        refusal = guard(org, to, on)
+        if refusal:
+            raise ValidationError({"status": refusal})
+
+    _set_lifecycle_dates(org, to, on)
+    org._change_reason = reason or LIFECYCLE_TRANSITIONS[from_status][to]
+    _set_history_user(org, actor)
+    if at is not None:
+        org._history_date = at
+    org.save()
+    LifecycleDecision.objects.create(
+        organization=org,
+        organization_uscc=org.uscc,
+        organization_name=org.name,
+        kind=kind,
+        from_status=from_status,
+        to_status=to,
+        decided_on=on,
+        document_no=document_no,
+        authority=authority,
+        facts=facts,
+        evidence=evidence or "",
+        actor=saved_user(actor),
+    )
+    organization.refresh_from_db()
+    return org
+
+
+def _set_lifecycle_dates(org: Organization, to: str, on: datetime.date) -> None:
+    if to == LifecycleStatus.DEREGISTERING:
+        org.deregistration_started_on = on
+    elif to == LifecycleStatus.DEREGISTERED:
+        org.deregistered_on = on  # a revoked organization keeps its revoked_on (D13)
+    elif to == LifecycleStatus.REVOKED:
+        org.revoked_on = on
+    elif to == LifecycleStatus.ACTIVE:
+        org.deregistration_started_on = None
+    org.status = to
+
+
+def _check_transition(org: Organization, to: str, on: datetime.date) -> None:
     allowed = LIFECYCLE_TRANSITIONS.get(org.status, {})
     if to not in allowed:
         raise ValidationError(
@@ -82,27 +149,26 @@ def organization_transition(
         )
     if on < org.established_on:
         raise ValidationError({"status": "变更日期不能早于成立日期。"})
-    for guard in _transition_guards:
-        refusal = guard(org, to, on)
-        if refusal:
-            raise ValidationError({"status": refusal})
+    # A decision follows the one it builds on: 核准注销 after 受理注销 or 撤销登记.
+    earlier = [d for d in (org.deregistration_started_on, org.revoked_on) if d is not None]
+    if earlier and on < max(earlier):
+        raise ValidationError({"status": f"变更日期不能早于上一次登记状态变更（{max(earlier)}）。"})
 
-    if to == LifecycleStatus.DEREGISTERING:
-        org.deregistration_started_on = on
-    elif to == LifecycleStatus.DEREGISTERED:
-        org.deregistered_on = on
-    elif to == LifecycleStatus.REVOKED:
-        org.revoked_on = on
-    elif to == LifecycleStatus.ACTIVE:
-        org.deregistration_started_on = None
-    org.status = to
-    org._change_reason = reason or LIFECYCLE_TRANSITIONS[organization.status][to]
-    _set_history_user(org, actor)
-    if at is not None:
-        org._history_date = at
-    org.save()
-    organization.refresh_from_db()
-    return org
+
+def _check_decision_documented(
+    *, label: str, document_no: str, authority: str, facts: str, evidence: File | None
+) -> None:
+    """R-XC-03: a decision that changes legal status names its document, its authority and
+    what it rests on; every missing field is reported at once."""
+    errors = {}
+    if not document_no.strip():
+        errors["document_no"] = f"{label}须填写决定文号（R-XC-03）。"
+    if not authority.strip():
+        errors["authority"] = f"{label}须填写决定机关（R-XC-03）。"
+    if not facts.strip() and not evidence:
+        errors["facts"] = f"{label}须上传证据材料或填写事实与理由（R-XC-03）。"
+    if errors:
+        raise ValidationError(errors)
 
 
 REGISTRATION_FIELDS = (
@@ -201,3 +267,22 @@ def organization_change(
     org._change_reason = reason
     org.save()
     return org
+
+
+@transaction.atomic
+def rating_award(
+    *,
+    organization: Organization,
+    grade: str,
+    awarded_on: datetime.date,
+    actor: Any = None,
+    reason: str = "等级评估",
+) -> Rating:
+    """等级评估: record a grade; rule version and validity follow from the award date (D8)."""
+    rating = Rating(organization=organization, grade=grade, awarded_on=awarded_on)
+    # Rule version and validity are computed by Rating.save() from the award date.
+    rating.full_clean(exclude=["rule_version", "valid_from", "expires_on"])
+    _set_history_user(rating, actor)
+    rating._change_reason = reason
+    rating.save()
+    return rating

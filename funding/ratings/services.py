@@ -15,6 +15,7 @@ from common.workdays import add_working_days
 from funding.grants.models import Expert
 from funding.grants.services import expert_conflict
 from registry.models import Organization, Rating
+from registry.services import rating_award
 
 from .choices import REVIEW_DECISION_DAYS, ApplicationStatus, RatingRoundStatus, ReviewDecision
 from .models import (
@@ -206,14 +207,13 @@ def rating_round_announce(
     )
     if pending.exists():
         raise ValidationError({"round": f"尚有{pending.count()}件复核申请未作决定。"})
-    for app in locked.applications.filter(status=ApplicationStatus.ACCEPTED):
+    accepted = locked.applications.filter(status=ApplicationStatus.ACCEPTED)
+    for app in accepted.select_related("organization"):
         if not app.grade:
             app.status = ApplicationStatus.NOT_GRADED
         else:
-            # registry has no rating service yet; Rating.save() sets rule version and
-            # validity from the award date (D8). See the report for registry.services.
-            app.rating = Rating.objects.create(
-                organization_id=app.organization_id, grade=app.grade, awarded_on=on
+            app.rating = rating_award(
+                organization=app.organization, grade=app.grade, awarded_on=on, actor=actor
             )
             app.status = ApplicationStatus.AWARDED
         app.save(update_fields=["status", "rating"])

@@ -90,16 +90,21 @@ def _firm_and_number(rng: random.Random, kind: str, completed: datetime.date | N
 
 
 def _liquidation_audits(orgs: list[_Org]) -> list[_PlannedAudit]:
-    """A liquidation audit reported before each application to deregister (R-AUD-04), so
-    every deregistration of the demo passed the D11 guard."""
+    """A liquidation audit for each deregistration (R-AUD-04), reported between the
+    application and the approval, so every deregistration of the demo passes the D11 guard."""
     audits = []
     for org in orgs:
         started = org.deregistration_started_on
         if started is None:
             continue
         rng = _rng("liquidation", org.uscc)
-        completed = max(org.established_on + _days(2), started - _days(rng.randint(2, 12)))
-        commissioned = max(org.established_on + _days(1), completed - _days(rng.randint(20, 50)))
+        # Commissioned before the application (the liquidation group starts then, R-AUD-04);
+        # the report completes while the deregistration is under way and before it is
+        # approved, as the D11 guard requires (or by the demo's day if not yet approved).
+        prepared = max(org.established_on + _days(2), started - _days(rng.randint(2, 12)))
+        commissioned = max(org.established_on + _days(1), prepared - _days(rng.randint(20, 50)))
+        end = min(org.deregistered_on or HORIZON, HORIZON)
+        completed = min(end, started + _days(rng.randint(0, 10))) if end >= started else None
         firm, number = _firm_and_number(rng, AuditKind.LIQUIDATION, completed)
         audits.append(
             _PlannedAudit(
@@ -112,7 +117,7 @@ def _liquidation_audits(orgs: list[_Org]) -> list[_PlannedAudit]:
                 subject_person="",
                 firm=firm,
                 report_no=number,
-                conclusion=LIQUIDATION_CONCLUSION,
+                conclusion=LIQUIDATION_CONCLUSION if completed else "",
             )
         )
     return audits

@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.response import Response
 
+from common.api.export import StreamingExportMixin
 from common.api.viewsets import ScopedReadOnlyModelViewSet
 from common.audit import record_personal_read
 from registry.filters import OrganizationFilterSet, SupervisingUnitFilterSet
@@ -36,9 +37,28 @@ RECORD_SCOPE_NOTE = (
         parameters=[USCC_PARAMETER],
     ),
 )
-@extend_schema(tags=["社会组织"])
-class OrganizationViewSet(ScopedReadOnlyModelViewSet):
+@extend_schema(tags=["organizations"])
+class OrganizationViewSet(StreamingExportMixin, ScopedReadOnlyModelViewSet):
     queryset = Organization.objects.all()
+    # GET organizations/export/ (issue 15): the list's fields, related records by their codes.
+    export_filename = "organizations"
+    export_columns = {
+        "uscc": "uscc",
+        "name": "name",
+        "org_type": "org_type",
+        "is_industry_association": "is_industry_association",
+        "industry_category_code": "industry_category__code",
+        "supervising_unit_code": "supervising_unit__code",
+        "legal_representative": "legal_representative",
+        "domicile": "domicile",
+        "phone": "phone",
+        "registered_capital": "registered_capital",
+        "registration_certificate_no": "registration_certificate_no",
+        "established_on": "established_on",
+        "status": "status",
+        "deregistered_on": "deregistered_on",
+        "revoked_on": "revoked_on",
+    }
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet
     search_fields = ["name", "^uscc"]
@@ -75,7 +95,7 @@ class OrganizationViewSet(ScopedReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="按代码查询业务主管单位", parameters=[UNIT_CODE_PARAMETER]),
 )
-@extend_schema(tags=["业务主管单位"])
+@extend_schema(tags=["supervising_units"])
 class SupervisingUnitViewSet(ScopedReadOnlyModelViewSet):
     queryset = SupervisingUnit.objects.all()
     serializer_class = SupervisingUnitSerializer

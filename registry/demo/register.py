@@ -6,18 +6,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from registry.choices import (
+    DECISION_KIND_FOR_STATUS,
     LIFECYCLE_TRANSITIONS,
     REGISTERED_STATUSES,
+    LifecycleDecisionKind,
     LifecycleStatus,
+    OrganizationType,
 )
 from registry.demo.plan import demo_register_plan
 from registry.demo.reference import DEMO_CHANGE_REASON
 from registry.demo.units import _category_ids, _unit_ids, supervising_units_seed
-from registry.models import Organization, Rating
+from registry.models import LifecycleDecision, Organization, Rating
 from registry.rating_rules import rating_validity
 
 
@@ -74,6 +78,77 @@ def _lifecycle_history(org: Organization) -> list[tuple[datetime.date, str, str,
             )
         )
     return events
+
+
+# The demo's decisions as the bureau writes them (R-XC-03): a numbered document per kind and
+# year, the grounds in the regulation of the organization's type.
+_DOCUMENT_WORD = {
+    LifecycleDecisionKind.REVOCATION: "撤字",
+    LifecycleDecisionKind.DEREGISTRATION: "注字",
+}
+_REGULATION = {
+    OrganizationType.SOCIAL_GROUP: "《社会团体登记管理条例》",
+    OrganizationType.PRIVATE_NON_ENTERPRISE: "《民办非企业单位登记管理暂行条例》",
+    OrganizationType.FOUNDATION: "《基金会管理条例》",
+}
+
+
+def _decision_facts(kind: str, org_type: str) -> str:
+    if kind == LifecycleDecisionKind.REVOCATION:
+        return (
+            "该组织未按规定报送年度工作报告、接受监督检查，经责令限期改正逾期未改正，"
+            f"依据{_REGULATION[org_type]}的有关规定撤销登记。"
+        )
+    if kind == LifecycleDecisionKind.DEREGISTRATION:
+        return "该组织已在业务主管单位指导下完成清算，清算审计报告已出具，准予注销登记。"
+    return "受理该组织的注销登记申请，清算期间不得开展清算以外的活动。"
+
+
+def _demo_decisions(plan, ids: dict[str, int], todo: set[str]) -> list[LifecycleDecision]:
+    """The lifecycle decisions of the demo organizations in `todo`, numbered over the whole
+    plan (kind, year, then day and code), so a partial seed numbers them as a full one."""
+    events = []
+    for p in plan:
+        if p.deregistration_started_on:
+            events.append(
+                (
+                    p.deregistration_started_on,
+                    p,
+                    LifecycleStatus.ACTIVE,
+                    LifecycleStatus.DEREGISTERING,
+                )
+            )
+        if p.deregistered_on:
+            events.append(
+                (p.deregistered_on, p, LifecycleStatus.DEREGISTERING, LifecycleStatus.DEREGISTERED)
+            )
+        if p.revoked_on:
+            events.append((p.revoked_on, p, LifecycleStatus.ACTIVE, LifecycleStatus.REVOKED))
+    serials: dict[tuple[str, int], int] = {}
+    decisions = []
+    for day, p, from_status, to_status in sorted(events, key=lambda e: (e[0], e[1].uscc)):
+        kind = DECISION_KIND_FOR_STATUS[to_status]
+        document_no = ""
+        if kind in _DOCUMENT_WORD:
+            serial = serials[kind, day.year] = serials.get((kind, day.year), 0) + 1
+            document_no = f"深福民{_DOCUMENT_WORD[kind]}〔{day.year}〕{serial}号"
+        if p.uscc not in todo:
+            continue
+        decisions.append(
+            LifecycleDecision(
+                organization_id=ids[p.uscc],
+                organization_uscc=p.uscc,
+                organization_name=p.name,
+                kind=kind,
+                from_status=from_status,
+                to_status=to_status,
+                decided_on=day,
+                document_no=document_no,
+                authority=settings.REGISTRY_AUTHORITY_NAME if document_no else "",
+                facts=_decision_facts(kind, p.org_type),
+            )
+        )
+    return decisions
 
 
 @dataclass(frozen=True)
@@ -156,6 +231,9 @@ def demo_register_seed() -> DemoSeedResult:
                 )
             )
     historical.objects.bulk_create(history_rows, batch_size=500)
+    LifecycleDecision.objects.bulk_create(
+        _demo_decisions(plan, ids, {p.uscc for p in todo}), batch_size=500
+    )
 
     ratings = []
     for p, org in zip(todo, orgs, strict=True):

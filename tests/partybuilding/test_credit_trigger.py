@@ -12,7 +12,7 @@ from partybuilding.choices import Formation
 from partybuilding.credit import TRIGGER_CODE, party_organization_missing_candidates
 from partybuilding.services import coverage_end, member_count_record, party_organization_dissolve
 from registry.services import organization_transition
-from tests.registry.factories import OrganizationFactory
+from tests.registry.factories import OrganizationFactory, decision_fields
 
 from .factories import make_assignment, make_party_organization
 
@@ -111,5 +111,5 @@ def test_left_joint_branch_restarts_grace(org):
 def test_revoked_organization_is_not_a_candidate(org):
     organization_transition(organization=org, to="deregistering", on=D(2022, 5, 1))
     assert ids(DUE) == [org.pk]  # still registered while deregistering
-    organization_transition(organization=org, to="revoked", on=D(2022, 6, 1))
+    organization_transition(organization=org, to="revoked", on=D(2022, 6, 1), **decision_fields())
     assert ids(DUE) == []

@@ -18,7 +18,7 @@ from partybuilding.services import (
 )
 from registry.models import Organization
 from registry.services import organization_transition
-from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
+from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory, decision_fields
 
 from .factories import make_assignment, make_party_organization, street_body
 
@@ -148,7 +148,7 @@ def test_joint_coverage_follows_membership_dates(world):
 
 def test_revoked_organization_leaves_numerator_and_denominator(world):
     org = world["orgs"][0]
-    organization_transition(organization=org, to="revoked", on=D(2022, 2, 1))
+    organization_transition(organization=org, to="revoked", on=D(2022, 2, 1), **decision_fields())
     f = figures()
     assert f["registered"] == 5
     assert f["covered"] == 2

@@ -52,6 +52,21 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     established_on = datetime.date(2018, 1, 15)
 
 
+_decision_serial = itertools.count(1)
+
+
+def decision_fields(**overrides) -> dict:
+    """What organization_transition needs for 撤销登记 and 核准注销 (R-XC-03): a unique
+    document number, the authority and the facts; pass them as `**decision_fields()`."""
+    n = next(_decision_serial)
+    return {
+        "document_no": f"深福民决字〔2022〕{n}号",
+        "authority": "深圳市福田区民政局",
+        "facts": "经查，该组织不再符合登记条件。",
+        **overrides,
+    }
+
+
 class RatingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Rating

@@ -10,10 +10,23 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
 
-from registry.choices import LifecycleStatus, OrganizationType, SupervisingUnitKind
+from registry.choices import (
+    LEGAL_STATUS_DECISIONS,
+    LifecycleDecisionKind,
+    LifecycleStatus,
+    OrganizationType,
+    SupervisingUnitKind,
+)
 from registry.demo import STREETS, SYNTHETIC_CHANGE_REASON, synthetic_uscc
 from registry.demo.synthetic import _SyntheticRows
-from registry.models import IndustryCategory, Organization, Rating, SupervisingUnit
+from registry.models import (
+    IndustryCategory,
+    LifecycleDecision,
+    Organization,
+    Rating,
+    SupervisingUnit,
+)
+from registry.selectors import revocations
 from registry.uscc import uscc_problems
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +52,7 @@ def table_counts() -> dict[str, int]:
         "rating_history": Rating.history.count(),
         "units": SupervisingUnit.objects.count(),
         "unit_history": SupervisingUnit.history.count(),
+        "decisions": LifecycleDecision.objects.count(),
     }
 
 
@@ -159,6 +173,29 @@ def test_demo_lifecycle_dates_are_consistent_and_recorded_in_history():
     assert set(ratings.values_list("grade", flat=True)) == {"1A", "2A", "3A", "4A", "5A"}
 
 
+def test_every_demo_lifecycle_change_has_its_documented_decision_r_xc_03():
+    seed()
+    orgs = Organization.objects.all()
+    decisions = LifecycleDecision.objects.all()
+    for kind, field in (
+        (LifecycleDecisionKind.REVOCATION, "revoked_on"),
+        (LifecycleDecisionKind.DEREGISTRATION, "deregistered_on"),
+        (LifecycleDecisionKind.DEREGISTRATION_STARTED, "deregistration_started_on"),
+    ):
+        expected = set(orgs.filter(**{f"{field}__isnull": False}).values_list("pk", field))
+        assert expected
+        assert (
+            set(decisions.filter(kind=kind).values_list("organization", "decided_on")) == expected
+        )
+    documented = decisions.filter(kind__in=LEGAL_STATUS_DECISIONS)
+    assert not documented.filter(Q(document_no="") | Q(authority="") | Q(facts="")).exists()
+    numbers = list(documented.values_list("document_no", flat=True))
+    assert len(numbers) == len(set(numbers))
+    # R-CRD-05(7) reads the revocations since 2021 from the selector.
+    since_2021 = orgs.filter(revoked_on__gte=datetime.date(2021, 1, 1)).count()
+    assert revocations(since=datetime.date(2021, 1, 1)).count() == since_2021 > 0
+
+
 def test_second_run_adds_nothing_and_says_so():
     seed()
     before = table_counts()
@@ -170,7 +207,8 @@ def test_second_run_adds_nothing_and_says_so():
 def test_a_partial_demo_set_is_completed_without_duplicates():
     seed()
     before = table_counts()
-    removed = Organization.objects.order_by("uscc").first()
+    # One with no lifecycle decision: decisions are append-only even below the ORM.
+    removed = Organization.objects.filter(lifecycle_decisions=None).order_by("uscc").first()
     # Simulate a set with one organization missing: the register forbids deletes, so go
     # below the queryset (the history row of the removed organization stays, like an audit).
     Rating.objects.filter(organization=removed)._raw_delete(Rating.objects.db)
@@ -185,7 +223,14 @@ def test_two_runs_on_fresh_data_give_identical_registers():
     for _ in range(2):
         with transaction.atomic():
             seed()
-            snapshots.append(register_snapshot())
+            snapshots.append(
+                register_snapshot()
+                + list(
+                    LifecycleDecision.objects.order_by("organization_uscc", "kind").values_list(
+                        "organization_uscc", "kind", "decided_on", "document_no", "facts"
+                    )
+                )
+            )
             transaction.set_rollback(True)
     assert Organization.objects.count() == 0
     assert len(snapshots[0]) > 765

@@ -13,7 +13,12 @@ from registry.choices import LifecycleStatus, RatingRuleVersion
 from registry.models import Organization
 from registry.rating_rules import rating_validity
 from registry.selectors import organization_counts_registered_on, organizations_registered_on
-from tests.registry.factories import OrganizationFactory, RatingFactory, make_uscc
+from tests.registry.factories import (
+    OrganizationFactory,
+    RatingFactory,
+    decision_fields,
+    make_uscc,
+)
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -28,7 +33,11 @@ def test_deregistration_path_keeps_the_record_and_its_dates(staff_user):
         organization=org, to=LifecycleStatus.DEREGISTERING, on=D(2021, 5, 1), actor=staff_user
     )
     services.organization_transition(
-        organization=org, to=LifecycleStatus.DEREGISTERED, on=D(2021, 7, 1), actor=staff_user
+        organization=org,
+        to=LifecycleStatus.DEREGISTERED,
+        on=D(2021, 7, 1),
+        actor=staff_user,
+        **decision_fields(),
     )
     org.refresh_from_db()
     assert org.status == LifecycleStatus.DEREGISTERED
@@ -45,7 +54,9 @@ def test_deregistration_path_keeps_the_record_and_its_dates(staff_user):
 
 def test_revoked_organization_cannot_come_back():
     org = OrganizationFactory()
-    services.organization_transition(organization=org, to=LifecycleStatus.REVOKED, on=D(2022, 1, 5))
+    services.organization_transition(
+        organization=org, to=LifecycleStatus.REVOKED, on=D(2022, 1, 5), **decision_fields()
+    )
     for to in (LifecycleStatus.ACTIVE, LifecycleStatus.DEREGISTERING):
         with pytest.raises(ValidationError) as exc:
             services.organization_transition(organization=org, to=to, on=D(2022, 2, 1))
@@ -72,7 +83,7 @@ def test_transition_cannot_predate_establishment():
     org = OrganizationFactory(established_on=D(2020, 1, 1))
     with pytest.raises(ValidationError):
         services.organization_transition(
-            organization=org, to=LifecycleStatus.REVOKED, on=D(2019, 12, 31)
+            organization=org, to=LifecycleStatus.REVOKED, on=D(2019, 12, 31), **decision_fields()
         )
 
 
@@ -84,7 +95,9 @@ def test_transition_guard_registered_by_another_app_blocks(monkeypatch):
     org = OrganizationFactory()
     services.organization_transition(organization=org, to=LifecycleStatus.DEREGISTERING)
     with pytest.raises(ValidationError, match="清算审计"):
-        services.organization_transition(organization=org, to=LifecycleStatus.DEREGISTERED)
+        services.organization_transition(
+            organization=org, to=LifecycleStatus.DEREGISTERED, **decision_fields()
+        )
     org.refresh_from_db()
     assert org.status == LifecycleStatus.DEREGISTERING
 
@@ -168,3 +181,29 @@ def test_rating_stores_its_rule_version_and_expiry():
     rating.refresh_from_db()
     assert rating.rule_version == RatingRuleVersion.REVISION_2026
     assert (rating.valid_from, rating.expires_on) == (D(2027, 1, 1), D(2031, 12, 31))
+
+
+def test_rating_award_computes_validity_and_keeps_history(staff_user):
+    org = OrganizationFactory()
+    rating = services.rating_award(
+        organization=org, grade="4A", awarded_on=D(2026, 3, 1), actor=staff_user
+    )
+    assert (rating.rule_version, rating.valid_from, rating.expires_on) == rating_validity(
+        awarded_on=D(2026, 3, 1)
+    )
+    assert rating.rule_version == RatingRuleVersion.REVISION_2026
+    row = rating.history.get()
+    assert (row.history_user, row.history_change_reason) == (staff_user, "等级评估")
+    old = services.rating_award(
+        organization=org, grade="3A", awarded_on=D(2026, 2, 28), reason="复核改定"
+    )
+    assert old.rule_version == RatingRuleVersion.ORDER_39
+    assert old.history.get().history_change_reason == "复核改定"
+
+
+def test_rating_award_refuses_an_unknown_grade_naming_the_field():
+    org = OrganizationFactory()
+    with pytest.raises(ValidationError) as exc:
+        services.rating_award(organization=org, grade="6A", awarded_on=D(2024, 1, 1))
+    assert set(exc.value.message_dict) == {"grade"}
+    assert not org.ratings.exists()

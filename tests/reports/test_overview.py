@@ -13,7 +13,7 @@ from oversight.credit.services import credit_listing_create
 from registry.choices import LifecycleStatus, OrganizationType
 from registry.services import organization_transition
 from reports.selectors import Scope, figure_values, situation_overview
-from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
+from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory, decision_fields
 
 D = datetime.date
 DAY = D(2022, 6, 30)
@@ -62,7 +62,9 @@ def test_revocation_removes_it_from_that_day_and_deregistering_does_not():
     before = values()
     organization_transition(organization=keep, to=LifecycleStatus.DEREGISTERING, on=D(2022, 3, 1))
     assert changed(before, values()) == {}  # 注销办理中 is still on the register
-    organization_transition(organization=org, to=LifecycleStatus.REVOKED, on=D(2022, 3, 1))
+    organization_transition(
+        organization=org, to=LifecycleStatus.REVOKED, on=D(2022, 3, 1), **decision_fields()
+    )
     assert changed(before, values()) == {
         "organizations": (2, 1),
         "organizations.private_non_enterprise": (2, 1),
@@ -111,7 +113,9 @@ def test_the_organization_link_lists_exactly_the_records_behind_the_figure(admin
     OrganizationFactory(established_on=D(2020, 1, 1), name="在册甲")
     OrganizationFactory(established_on=D(2022, 7, 1), name="后来乙")
     gone = OrganizationFactory(established_on=D(2020, 1, 1), name="撤销丙")
-    organization_transition(organization=gone, to=LifecycleStatus.REVOKED, on=D(2022, 3, 1))
+    organization_transition(
+        organization=gone, to=LifecycleStatus.REVOKED, on=D(2022, 3, 1), **decision_fields()
+    )
     figure = next(f for f in situation_overview(as_of=DAY) if f.key == "organizations")
     response = admin_client.get(figure.url)
     assert response.status_code == 200
