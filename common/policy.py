@@ -10,7 +10,7 @@ DOMAIN.md states, or the configurable default it asks for where the source is un
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -155,3 +155,23 @@ def policy_values(*keys: str, on: datetime.date) -> dict[str, int]:
 def policy_label(key: str, *, on: datetime.date) -> str:
     """The period as words ("2年"), for explanations and labels."""
     return period_text(policy_value(key, on=on), DEFAULTS[key].unit)
+
+
+def policy_timeline(key: str) -> Callable[[datetime.date], int]:
+    """The value of `key` in force on any date, from one query: for a page or a report that
+    needs the period on many dates (each inspection's completion day, say)."""
+    if key not in DEFAULTS:
+        raise KeyError(f"未定义的法定期限：{key}")
+    versions = list(
+        LegalPeriod.objects.filter(key=key)
+        .order_by("-effective_from")
+        .values_list("effective_from", "value")
+    )
+
+    def on(day: datetime.date) -> int:
+        for effective_from, value in versions:
+            if effective_from <= day:
+                return value
+        return DEFAULTS[key].value
+
+    return on

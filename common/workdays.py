@@ -13,6 +13,7 @@ Every function reads the rows of the range it needs in one query.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db import models
 
@@ -101,3 +102,23 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int:
         elif not working and d.weekday() < 5:
             weekdays -= 1
     return weekdays
+
+
+def working_day_adder() -> Callable[[datetime.date, int], datetime.date]:
+    """`add_working_days` for many dates at once (an admin page, a report): the whole calendar
+    table (a few dozen rows a year) is read once, then every call is plain Python."""
+    overrides = {
+        d: kind == CalendarDayKind.MAKEUP_WORKDAY
+        for d, kind in CalendarDay.objects.values_list("date", "kind")
+    }
+
+    def add(start: datetime.date, n: int) -> datetime.date:
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        day, found = start, 0
+        while found < n:
+            day += DAY
+            found += _is_working(day, overrides)
+        return day
+
+    return add

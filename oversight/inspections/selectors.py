@@ -8,7 +8,6 @@ import io
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from common.workdays import add_working_days
 from oversight.inspections import draw as draw_algorithm
 from oversight.inspections.choices import InspectionOutcome, InspectionStatus
 from oversight.inspections.models import Circular, Inspection, InspectionAssignment, InspectionDraw
@@ -29,16 +28,6 @@ def inspections_overdue_rectification(*, as_of: datetime.date) -> QuerySet[Inspe
         .filter(Q(rectification_verified_on__isnull=True) | Q(rectification_verified_on__gt=as_of))
         .select_related("organization", "draw")
     )
-
-
-def inspection_publication_due(
-    inspection: Inspection, *, working_days: int
-) -> datetime.date | None:
-    """The date by which a completed inspection's result must be public (R-INS-09, D4), in
-    working days of the official calendar with its holidays and make-up days (D18)."""
-    if inspection.completed_on is None:
-        return None
-    return add_working_days(inspection.completed_on, working_days)
 
 
 # ------------------------------------------------------------------ publication (一公开)

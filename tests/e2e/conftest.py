@@ -21,7 +21,9 @@ def _async_unsafe_for_the_browser_tests():
         yield
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's event loop must be gone before the rest of the run touches the
+# database (Django refuses sync ORM calls while a loop runs in the thread).
+@pytest.fixture(scope="package")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(
