@@ -38,6 +38,9 @@ _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 IMPORT_STORAGE_PREFIX = "imports/pending/"
 PREVIEW, COMMIT = "preview", "commit"
 JOB_RESULT_TTL = 60 * 60
+# The waiting page's progress bar is refreshed from the cache at most this often per job.
+PROGRESS_EVERY_SECONDS = 0.5
+PROGRESS_STAGES = {"read": "已读取", "validated": "已校验", "written": "已写入"}
 IMPORT_FAILED = "导入处理失败，未写入任何数据。请稍后重试；如仍失败请联系系统管理员。"
 
 
@@ -86,6 +89,9 @@ class ExcelImportExportMixin:
     excel_session_key: str = "excel_imports"
     excel_ttl_seconds: int = 60 * 60
     excel_max_bytes: int = 50 * 1024 * 1024
+    # True when `excel_import` takes `progress=` (a callable(stage, done, total)) and reports
+    # rows read / validated / written to the waiting page's progress bar.
+    excel_import_reports_progress: bool = False
 
     # ------------------------------------------------------------------ what subclasses say
 
@@ -219,6 +225,7 @@ class ExcelImportExportMixin:
         from .tasks import excel_import_job
 
         cache.delete(_job_key(token, phase))
+        cache.delete(_progress_key(token, phase))
         excel_import_job.delay(
             admin_label=self.opts.label_lower,
             token=token,
@@ -239,7 +246,14 @@ class ExcelImportExportMixin:
         outcome = cache.get(_job_key(token, phase))
         entry = self._import_entry(request, token) or {}
         if outcome is None:
-            context.update(job=token, phase=phase, filename=entry.get("name", ""))
+            progress = cache.get(_progress_key(token, phase)) or {}
+            context.update(
+                job=token,
+                phase=phase,
+                filename=entry.get("name", ""),
+                progress=progress,
+                progress_label=PROGRESS_STAGES.get(progress.get("stage", ""), ""),
+            )
             return TemplateResponse(request, "admin/common/excel_import_wait.html", context)
         cache.delete(_job_key(token, phase))
         if outcome.get("error"):
@@ -300,9 +314,12 @@ class ExcelImportExportMixin:
         waits for its confirmation."""
         name = self.excel_upload_name(token)
         keep = False
+        extra = {"progress": _progress_reporter(token, phase)}
+        if not self.excel_import_reports_progress:
+            extra = {}
         try:
             with default_storage.open(name, "rb") as fh:
-                result = self.excel_import(fileobj=fh, actor=actor, commit=phase == COMMIT)
+                result = self.excel_import(fileobj=fh, actor=actor, commit=phase == COMMIT, **extra)
         except FileNotFoundError:
             return {"error": "导入预览已失效（已过期、已导入或已被取消），请重新上传文件。"}
         except ExcelFormatError as exc:
@@ -378,6 +395,35 @@ class ExcelImportExportMixin:
 
 def _job_key(token: str, phase: str) -> str:
     return f"excel-import:{token}:{phase}"
+
+
+def _progress_key(token: str, phase: str) -> str:
+    return f"excel-import:{token}:{phase}:progress"
+
+
+def import_progress(token: str, phase: str) -> dict | None:
+    """What the worker last reported for (token, phase): stage, done, total."""
+    return cache.get(_progress_key(token, phase))
+
+
+def _progress_reporter(token: str, phase: str):
+    """A progress callback for the worker: it stores {stage, done, total} in the cache the
+    web servers share, at most every PROGRESS_EVERY_SECONDS (and always at a stage's end),
+    so a 200k-row file costs a few hundred cache writes, not one per row."""
+    last = {"at": 0.0, "stage": ""}
+
+    def report(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage == last["stage"] and done < total and now - last["at"] < PROGRESS_EVERY_SECONDS:
+            return
+        last.update(at=now, stage=stage)
+        cache.set(
+            _progress_key(token, phase),
+            {"stage": stage, "done": done, "total": total},
+            JOB_RESULT_TTL,
+        )
+
+    return report
 
 
 def excel_import_job_run(*, admin_label: str, token: str, user_id: int | None, phase: str) -> None:

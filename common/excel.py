@@ -12,7 +12,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -25,6 +25,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# progress(stage, done, total): how an import reports rows read / validated / written to a
+# background job's progress bar (common.admin_excel); called every PROGRESS_ROWS rows.
+Progress = Callable[[str, int, int], None]
+PROGRESS_ROWS = 1000
 
 # A real register of 1M organizations is ~300 MB of sheet XML; anything far beyond that is
 # a zip bomb rather than a spreadsheet, and openpyxl would try to parse it anyway.
@@ -261,6 +266,7 @@ def xlsx_read(
     columns: Sequence[str],
     required: Sequence[str] = (),
     max_rows: int | None = None,
+    progress: Progress | None = None,
 ) -> Sheet:
     """Read the first worksheet of an uploaded .xlsx into rows keyed by header.
 
@@ -280,7 +286,13 @@ def xlsx_read(
     try:
         if not wb.worksheets:
             raise ExcelFormatError("Excel 文件中没有工作表。")
-        return _read_sheet(wb.worksheets[0], columns=columns, required=required, max_rows=max_rows)
+        return _read_sheet(
+            wb.worksheets[0],
+            columns=columns,
+            required=required,
+            max_rows=max_rows,
+            progress=progress,
+        )
     except ExcelFormatError:
         raise
     except Exception as exc:
@@ -299,9 +311,16 @@ def _is_formula(cell: Any) -> bool:
 
 
 def _read_sheet(
-    ws: Any, *, columns: Sequence[str], required: Sequence[str], max_rows: int | None
+    ws: Any,
+    *,
+    columns: Sequence[str],
+    required: Sequence[str],
+    max_rows: int | None,
+    progress: Progress | None = None,
 ) -> Sheet:
     known = set(columns)
+    # The sheet's declared dimension (Excel and openpyxl write it): the bar's length.
+    expected = max((getattr(ws, "max_row", None) or 1) - 1, 1)
     headers: list[str] | None = None
     header_row = 0
     rows: list[SheetRow] = []
@@ -351,6 +370,10 @@ def _read_sheet(
             if header and header not in values and header not in refused:
                 values[header] = None
         rows.append(SheetRow(number=number, values=values, refused=frozenset(refused)))
+        if progress is not None and len(rows) % PROGRESS_ROWS == 0:
+            progress("read", len(rows), max(expected, len(rows)))
+    if progress is not None:
+        progress("read", len(rows), len(rows))
     if headers is None:
         raise ExcelFormatError("Excel 文件是空的：第一个工作表没有任何内容。")
     if not rows:

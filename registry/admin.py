@@ -183,8 +183,10 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
     def excel_export(self, *, queryset, fileobj) -> int:
         return organizations_export_xlsx(queryset=queryset, fileobj=fileobj)
 
-    def excel_import(self, *, fileobj, actor, commit: bool):
-        return organizations_import(fileobj=fileobj, actor=actor, commit=commit)
+    excel_import_reports_progress = True
+
+    def excel_import(self, *, fileobj, actor, commit: bool, progress=None):
+        return organizations_import(fileobj=fileobj, actor=actor, commit=commit, progress=progress)
 
     def excel_import_pending(self, result) -> bool:
         return bool(result.to_create or result.to_update)

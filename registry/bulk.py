@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common.actors import saved_user
+from common.pgcopy import copy_update, history_insert_select
 
 from .choices import LifecycleStatus
 from .models import Organization
@@ -109,6 +110,10 @@ def organizations_bulk_write(
     if outcome.updates:
         for org in outcome.updates:
             org.updated_at = now  # auto_now is not applied by bulk_update
+        if connection.vendor == "postgresql":
+            _copy_updates(outcome, user=user, now=now, reason=reason)
+            outcome.written = True
+            return outcome
         bulk_update_with_history(
             outcome.updates,
             Organization,
@@ -120,6 +125,27 @@ def organizations_bulk_write(
         )
     outcome.written = True
     return outcome
+
+
+def _copy_updates(outcome: BulkOutcome, *, user: Any, now: datetime.datetime, reason: str):
+    """PostgreSQL: the changed fields by COPY + one UPDATE … FROM, and the '~' history rows
+    by one INSERT … SELECT of the updated rows — the rows bulk_update_with_history writes,
+    in three statements instead of a CASE per field per row and a read-back."""
+    copy_update(
+        Organization,
+        rows=outcome.updates,
+        fields=sorted(outcome.changed_fields | {"updated_at"}),
+        temp="registry_org_import",
+    )
+    history_insert_select(
+        Organization,
+        where="o.id IN (SELECT id FROM registry_org_import)",
+        params=[],
+        history_type="~",
+        reason=reason,
+        user_id=user.pk if user is not None else None,
+        at=now,
+    )
 
 
 def _lock(pks: list[int]) -> dict[int, Organization]:

@@ -16,7 +16,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
 
 from common.excel import (
+    PROGRESS_ROWS,
     CellError,
+    Progress,
     RowError,
     Sheet,
     SheetRow,
@@ -109,7 +111,11 @@ class _Plan:
 
 
 def organizations_import(
-    *, fileobj: IO[bytes], actor: Any = None, commit: bool = True
+    *,
+    fileobj: IO[bytes],
+    actor: Any = None,
+    commit: bool = True,
+    progress: Progress | None = None,
 ) -> OrganizationImportResult:
     """名录导入: create and update organizations from an .xlsx sheet, keyed by USCC.
 
@@ -122,8 +128,9 @@ def organizations_import(
         columns=ORGANIZATION_HEADERS,
         required=[c.header for c in ORGANIZATION_COLUMNS if c.required],
         max_rows=MAX_ROWS,
+        progress=progress,
     )
-    plan = _plan(sheet)
+    plan = _plan(sheet, progress=progress)
     if not commit or plan.bad_rows or plan.result.errors:
         outcome = organizations_bulk_check(registrations=plan.registrations, changes=plan.changes)
         return _report(plan, outcome)
@@ -151,6 +158,9 @@ def organizations_import(
     if outcome.written:
         result.created, result.updated = len(outcome.creates), len(outcome.updates)
         result.committed = True
+        if progress is not None:
+            written = result.created + result.updated
+            progress("written", written, written)
     return result
 
 
@@ -170,14 +180,17 @@ def _report(plan: _Plan, outcome: BulkOutcome) -> OrganizationImportResult:
 # ---------------------------------------------------------------------------- validation
 
 
-def _plan(sheet: Sheet) -> _Plan:
+def _plan(sheet: Sheet, *, progress: Progress | None = None) -> _Plan:
     plan = _Plan(result=OrganizationImportResult(errors=list(sheet.errors)))
     present = set(sheet.headers)
     categories = _category_lookup()
     units = {u.name: u for u in SupervisingUnit.objects.all()}
     existing = _existing_by_uscc(sheet)
     first_row_of: dict[str, int] = {}
-    for row in sheet.rows:
+    total = len(sheet.rows)
+    for done, row in enumerate(sheet.rows, start=1):
+        if progress is not None and (done % PROGRESS_ROWS == 0 or done == total):
+            progress("validated", done, total)
         _plan_row(
             row,
             plan=plan,

@@ -99,9 +99,33 @@ def bench_api_list(n_requests: int = 200, path: str = LIST_PATH) -> dict[str, fl
             results[f"api_list_{role}_p95_ms"] = round(_percentile(timings, 95), 1)
             results[f"api_list_{role}_queries"] = max(queries)
             results[f"api_list_{role}_queries_constant"] = float(len(queries) == 1)
+        results.update(_floor_list(n_requests))
     finally:
         _revoke(tokens)
     return results
+
+
+def _floor_list(n_requests: int) -> dict[str, float]:
+    """p50/p95 (ms) of the floor view (floor_urls.py) through the same test client."""
+    from django.test import Client, override_settings
+
+    from .floor_urls import FLOOR_PATH
+
+    path = f"{FLOOR_PATH}?org_type=social_group&status=active"
+    with override_settings(ROOT_URLCONF="scripts.bench.floor_urls"):
+        client = Client(HTTP_HOST="127.0.0.1")
+        for _ in range(5):
+            assert client.get(path).status_code == 200
+        timings = []
+        for _ in range(n_requests):
+            start = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+    return {
+        "api_list_floor_p50_ms": round(statistics.median(timings), 1),
+        "api_list_floor_p95_ms": round(_percentile(timings, 95), 1),
+    }
 
 
 def _free_port() -> int:
@@ -135,15 +159,49 @@ def _wait_for(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
     raise RuntimeError("gunicorn 启动超时")
 
 
-def bench_api_gunicorn(
-    concurrency: int = 20,
-    requests: int = 2000,
-    workers: int | None = None,
-    path: str = LIST_PATH,
-) -> dict[str, float]:
-    """p50/p95 (ms) and throughput of `path` from `concurrency` keep-alive clients against
-    gunicorn on 127.0.0.1 (loopback only; `requests` in total, then gunicorn is stopped)."""
-    tokens = _bench_tokens()
+def _load(port: int, path: str, headers: dict, *, clients: int, requests: int) -> dict:
+    """`clients` keep-alive connections issuing `requests` GETs in all: p50/p95 (ms), req/s
+    and the count of answers other than 200."""
+    timings: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def client_loop(n: int, keep: bool = True) -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(n):
+            start = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - start) * 1000
+            if keep:
+                with lock:
+                    timings.append(elapsed)
+                    errors += response.status != 200
+        conn.close()
+
+    threads = [
+        threading.Thread(target=client_loop, args=(max(1, requests // clients),))
+        for _ in range(clients)
+    ]
+    wall = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - wall
+    return {
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(_percentile(timings, 95), 1),
+        "rps": round(len(timings) / wall, 1),
+        "errors": errors,
+    }
+
+
+def start_gunicorn(workers: int | None = None) -> tuple[subprocess.Popen, int, int]:
+    """Gunicorn on a free loopback port serving the project and the floor view
+    (floor_wsgi.py) against the bench database; (process, port, workers)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -159,7 +217,7 @@ def bench_api_gunicorn(
             sys.executable,
             "-m",
             "gunicorn",
-            "config.wsgi:application",
+            "scripts.bench.floor_wsgi:application",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             "--worker-class=gthread",
@@ -169,53 +227,58 @@ def bench_api_gunicorn(
         cwd=BASE_DIR,
         env=env,
     )
-    results: dict[str, float] = {}
+    _wait_for(port, proc)
+    return proc, port, workers
+
+
+def stop_gunicorn(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        _wait_for(port, proc)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def bench_api_gunicorn(
+    concurrency: tuple[int, ...] = (1, 5, 20),
+    requests_per_client: int = 60,
+    workers: int | None = None,
+    path: str = LIST_PATH,
+) -> dict[str, float]:
+    """p50/p95 (ms), req/s and errors of `path` at each number of concurrent keep-alive
+    clients against gunicorn on 127.0.0.1 (loopback only, bounded request counts), and the
+    same for the floor view returning the same 50 rows; gunicorn is stopped afterwards."""
+    from django.apps import apps
+
+    from .floor_urls import FLOOR_PATH
+
+    tokens = _bench_tokens()
+    department_unit = (
+        apps.get_model("common", "DepartmentMembership")
+        .objects.get(user=tokens["department"][0].user)
+        .supervising_unit_id
+    )
+    floors = {
+        "staff": f"{FLOOR_PATH}?org_type=social_group&status=active",
+        "department": f"{FLOOR_PATH}?org_type=social_group&status=active&unit={department_unit}",
+    }
+    results: dict[str, float] = {}
+    proc = None
+    try:
+        proc, port, workers = start_gunicorn(workers)
         for role, (_token, key) in tokens.items():
             headers = {"Authorization": f"Token {key}", "Connection": "keep-alive"}
-            timings: list[float] = []
-            errors = 0
-            lock = threading.Lock()
-            per_client = max(1, requests // concurrency)
-
-            def client_loop(headers=headers, timings=timings, lock=lock, n=per_client) -> None:
-                nonlocal errors
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                for _ in range(n):
-                    start = time.perf_counter()
-                    conn.request("GET", path, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                    elapsed = (time.perf_counter() - start) * 1000
-                    with lock:
-                        timings.append(elapsed)
-                        errors += response.status != 200
-                conn.close()
-
-            # Warm every worker (connections, imports) before measuring.
-            for _ in range(workers * 2):
-                warm = threading.Thread(target=client_loop, kwargs={"n": 2, "timings": []})
-                warm.start()
-                warm.join()
-            errors = 0
-            threads = [threading.Thread(target=client_loop) for _ in range(concurrency)]
-            wall = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            wall = time.perf_counter() - wall
-            results[f"api_gunicorn_{role}_p50_ms"] = round(statistics.median(timings), 1)
-            results[f"api_gunicorn_{role}_p95_ms"] = round(_percentile(timings, 95), 1)
-            results[f"api_gunicorn_{role}_rps"] = round(len(timings) / wall, 1)
-            results[f"api_gunicorn_{role}_errors"] = errors
+            for target, url in (("project", path), ("floor", floors[role])):
+                _load(port, url, headers, clients=workers * 2, requests=workers * 8)  # warm
+                for clients in concurrency:
+                    figures = _load(
+                        port, url, headers, clients=clients, requests=clients * requests_per_client
+                    )
+                    for name, value in figures.items():
+                        results[f"api_gunicorn_{role}_{target}_c{clients}_{name}"] = value
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc is not None:
+            stop_gunicorn(proc)
         _revoke(tokens)
     return results
 

@@ -71,6 +71,28 @@ def line(label: str, value: str) -> None:
     print(f"   {label}{' ' * max(1, 36 - width)}{value}", flush=True)
 
 
+def compare(
+    figures: dict, key: str, label: str, project: float, floor: float, *, goal: float | None = None
+) -> float:
+    """Print the project's figure beside the floor of the same work timed in the same run, and
+    their ratio (the issue's goals are ratios, so a noisy machine still compares); record all
+    three under `key` for --json. Seconds in, ratio out."""
+    ratio = project / floor if floor > 0 else float("inf")
+    verdict = "" if goal is None else f"  goal ≤ {goal:g}× {'✓' if ratio <= goal else '✗'}"
+    line(label, f"project {_secs(project)}  floor {_secs(floor)}  ratio {ratio:,.2f}×{verdict}")
+    figures[key] = {
+        "project_s": round(project, 4),
+        "floor_s": round(floor, 4),
+        "ratio": round(ratio, 2),
+        **({"goal_ratio": goal, "met": ratio <= goal} if goal is not None else {}),
+    }
+    return ratio
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms" if seconds < 1 else f"{seconds:,.2f} s"
+
+
 def mb(kilobytes: float) -> str:
     return f"{kilobytes / 1024:,.0f} MB"
 

@@ -23,6 +23,7 @@ from .core import (
     ZOMBIE_REPORT_YEARS,
     _memory_kb,
     bench,
+    compare,
     line,
     mb,
 )
@@ -58,6 +59,15 @@ def bench_draw(args: argparse.Namespace, figures: dict) -> None:
     line("  of which selection + assignment", f"{r['algorithm']:,.2f} s (draw.execute, pure)")
     line("create + execute", f"{r['create'] + r['execute']:,.2f} s  (goal ≤ 8 s)")
     line("verify (inspection_draw_verify)", f"{r['verify']:,.2f} s  ({r['problems']} problems)")
+    compare(
+        figures,
+        "draw_vs_floor",
+        "create + execute vs floor",
+        r["create"] + r["execute"],
+        r["floor"],
+        goal=2,
+    )
+    compare(figures, "draw_verify_vs_floor", "verify vs floor", r["verify"], r["floor"], goal=1.5)
     line(
         f"peak memory (child {r['method']})",
         f"after create {mb(r['peak_create_kb'])}, after execute {mb(r['peak_execute_kb'])}, "
@@ -150,6 +160,7 @@ def _child_draw() -> None:
         timings["verify"] = time.perf_counter() - began
         _, peak_verify = _memory_kb()
         transaction.set_rollback(True)
+    timings["floor"] = _draw_floor(as_of=draw.population_as_of, k=draw.sample_size)
     print(
         json.dumps(
             {
@@ -169,6 +180,34 @@ def _child_draw() -> None:
             }
         )
     )
+
+
+def _draw_floor(*, as_of, k: int) -> float:
+    """The floor of a draw: fetch the population's codes with the selector's own SQL, rank
+    each by HMAC-SHA256 in Python and pick the k smallest (no commitment, no inspectors,
+    no writes)."""
+    import hashlib
+    import heapq
+    import hmac
+
+    from django.db import connection
+
+    from registry.selectors import organizations_registered_on
+
+    seed = hashlib.sha256(b"bench-floor").digest()
+    sql, params = (
+        organizations_registered_on(day=as_of)
+        .order_by("uscc")
+        .values_list("uscc", flat=True)
+        .query.sql_with_params()
+    )
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        codes = [row[0] for row in cursor.fetchall()]
+    ranked = ((hmac.new(seed, c.encode("ascii"), hashlib.sha256).digest(), c) for c in codes)
+    heapq.nsmallest(k, ranked)
+    return time.perf_counter() - began
 
 
 @bench("zombies", "zombie detection (R-ZMB-01) over 1M organizations × 10 years of reports")

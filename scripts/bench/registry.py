@@ -13,7 +13,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from .core import EXPORT_ROWS, IMPORT_ROWS, REGISTER_SIZE, ROOT, _memory_kb, bench, line, mb
+from .core import (
+    EXPORT_ROWS,
+    IMPORT_ROWS,
+    REGISTER_SIZE,
+    ROOT,
+    _memory_kb,
+    bench,
+    compare,
+    line,
+    mb,
+)
 
 
 @bench("generate", f"generate a register of {REGISTER_SIZE:,} organizations (seed_demo --orgs)")
@@ -71,6 +81,14 @@ def bench_export(args: argparse.Namespace, figures: dict) -> None:
         f"Python + Django; the export adds {mb(result['peak_kb'] - result['baseline_kb'])})",
     )
     line("file size", f"{result['bytes'] / 1024 / 1024:,.1f} MB")
+    compare(
+        figures,
+        "export_vs_floor",
+        "export vs floor (SQL + write_only)",
+        result["seconds"],
+        result["floor_seconds"],
+        goal=1.5,
+    )
     figures.update(
         export_rows=result["rows"],
         export_seconds=round(result["seconds"], 2),
@@ -92,11 +110,13 @@ def _child_export(rows: int, path: str) -> None:
         written = organizations_export_xlsx(queryset=queryset, fileobj=fileobj)
     seconds = time.perf_counter() - began
     _, peak = _memory_kb()
+    floor_seconds = _export_floor(last_pk, path + ".floor.xlsx")
     print(
         json.dumps(
             {
                 "rows": written,
                 "seconds": seconds,
+                "floor_seconds": floor_seconds,
                 "baseline_kb": baseline,
                 "peak_kb": peak,
                 "method": "VmHWM" if Path("/proc/self/status").exists() else "ru_maxrss",
@@ -104,6 +124,52 @@ def _child_export(rows: int, path: str) -> None:
             }
         )
     )
+
+
+def _export_floor(last_pk: int, path: str) -> float:
+    """The floor of the export: the same rows and columns fetched by raw SQL through a
+    server-side cursor and appended as they come to a bare openpyxl write-only sheet (no
+    labels, no number formats, no cell checks)."""
+    import openpyxl
+    from django.db import connection, transaction
+
+    began = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as outer:
+        cursor = outer.connection.cursor(name="export_floor")
+        cursor.itersize = 2000
+        cursor.execute(
+            """
+            SELECT o.uscc, o.name, o.org_type, o.is_industry_association, c.name, u.name,
+                   o.legal_representative, o.domicile, o.phone, o.business_scope,
+                   o.registered_capital, o.registration_certificate_no, o.established_on,
+                   o.status
+            FROM registry_organization o
+            JOIN registry_industrycategory c ON c.id = o.industry_category_id
+            LEFT JOIN registry_supervisingunit u ON u.id = o.supervising_unit_id
+            WHERE o.id <= %s ORDER BY o.id
+            """,
+            [last_pk],
+        )
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("floor")
+        sheet.append([f"c{i}" for i in range(14)])
+        for row in cursor:
+            sheet.append(row)
+        cursor.close()
+        book.save(path)
+    return time.perf_counter() - began
+
+
+def _read_floor(data: bytes) -> float:
+    """The floor of the import: a bare openpyxl read-only pass over every cell of the file."""
+    import openpyxl
+
+    began = time.perf_counter()
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    for _row in book.worksheets[0].iter_rows(values_only=True):
+        pass
+    book.close()
+    return time.perf_counter() - began
 
 
 @bench("import", f"import {IMPORT_ROWS:,} rows from Excel (changed phone numbers)")
@@ -142,6 +208,7 @@ def bench_import(args: argparse.Namespace, figures: dict) -> None:
     book.save(edited)
     line("file", f"{n:,} rows, {edited.tell() / 1024 / 1024:,.1f} MB (联系电话 changed)")
 
+    floor = min(_read_floor(edited.getvalue()) for _ in range(2))
     edited.seek(0)
     began = time.perf_counter()
     preview = organizations_import(fileobj=edited, commit=False)
@@ -165,6 +232,15 @@ def bench_import(args: argparse.Namespace, figures: dict) -> None:
     )
     for error in result.errors[:5]:
         line("  error", f"row {error.row} {error.column}: {error.message}")
+    compare(figures, "import_preview_vs_floor", "preview vs read floor", preview_seconds, floor)
+    compare(figures, "import_commit_vs_floor", "commit vs read floor", seconds, floor, goal=3)
+    compare(
+        figures,
+        "import_total_vs_floor",
+        "preview + commit vs read floor",
+        preview_seconds + seconds,
+        floor,
+    )
     figures.update(
         import_rows=n,
         import_preview_seconds=round(preview_seconds, 2),
