@@ -15,7 +15,7 @@ from django.utils.html import format_html
 
 from common.admin_actions import ACTION_TEMPLATE
 from oversight.admin_base import RecordAdminMixin
-from oversight.inspections.draw_services import inspection_draw_verify
+from oversight.inspections.draw_publication import inspection_draw_verify
 from oversight.inspections.forms import DrawCreateForm, DrawExecuteForm
 from oversight.inspections.models import (
     InspectionDraw,

@@ -221,7 +221,7 @@ DRAW_TEXT_FIELDS = ("population_text", "roster_text", "conflicts_text", "strata_
         description="未抽中本单位主管的社会组织的抽查，对部门令牌与不存在的一样返回 404。",
     ),
 )
-@extend_schema(tags=["双随机抽查"])
+@extend_schema(tags=["inspections"])
 class InspectionDrawViewSet(ScopedReadOnlyModelViewSet):
     queryset = InspectionDraw.objects.all()
     serializer_class = InspectionDrawSerializer
@@ -244,7 +244,7 @@ class InspectionDrawViewSet(ScopedReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="查询一条抽查检查", description=RECORD_SCOPE_NOTE),
 )
-@extend_schema(tags=["双随机抽查"])
+@extend_schema(tags=["inspections"])
 class InspectionViewSet(ScopedReadOnlyModelViewSet):
     queryset = Inspection.objects.all()
     serializer_class = InspectionSerializer
@@ -275,7 +275,7 @@ class InspectionViewSet(ScopedReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="查询一项审计", description=RECORD_SCOPE_NOTE),
 )
-@extend_schema(tags=["审计"])
+@extend_schema(tags=["audits"])
 class AuditViewSet(ScopedReadOnlyModelViewSet):
     queryset = Audit.objects.all()
     serializer_class = AuditSerializer
@@ -329,7 +329,7 @@ class CircularSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="查询一份通报", description="发给其他单位的通报返回 404。"),
 )
-@extend_schema(tags=["通报"])
+@extend_schema(tags=["circulars"])
 class CircularViewSet(ScopedReadOnlyModelViewSet):
     queryset = Circular.objects.all()
     serializer_class = CircularSerializer
@@ -343,6 +343,7 @@ class CircularViewSet(ScopedReadOnlyModelViewSet):
         return super().get_queryset().select_related("supervising_unit")
 
     @extend_schema(
+        operation_id="circulars_download",
         summary="下载通报附件",
         description="下载通报的 Excel 附件。通报没有附件、不存在或不在本单位范围内时返回 404。",
         responses={

@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModi
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from oversight.inspections.draw_services import draw_public_file_path, draw_public_files_write
+from oversight.inspections.draw_publication import draw_public_file_path, draw_public_files_write
 from oversight.inspections.models import Inspection, InspectionAssignment, InspectionDraw
 from oversight.inspections.selectors import draw_published_document
 

@@ -115,11 +115,8 @@ def _child_draw() -> None:
 
     from oversight.inspections import draw as draw_algorithm
     from oversight.inspections.choices import DrawKind
-    from oversight.inspections.draw_services import (
-        inspection_draw_create,
-        inspection_draw_execute,
-        inspection_draw_verify,
-    )
+    from oversight.inspections.draw_publication import inspection_draw_verify
+    from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
     from oversight.inspections.models import InspectionAssignment, InspectionDraw
 
     kind, year = DrawKind.SPECIAL_INSPECTION, DRAW_YEAR

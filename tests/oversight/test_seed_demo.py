@@ -25,7 +25,7 @@ from oversight.inspections.choices import (
     InspectionStatus,
 )
 from oversight.inspections.demo_records import JOINT_TITLE
-from oversight.inspections.draw_services import inspection_draw_verify
+from oversight.inspections.draw_publication import inspection_draw_verify
 from oversight.inspections.models import (
     Audit,
     Circular,

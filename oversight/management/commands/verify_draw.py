@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight.inspections.draw_services import inspection_draw_verify
+from oversight.inspections.draw_publication import inspection_draw_verify
 from oversight.inspections.models import InspectionDraw
 from oversight.management import arguments
 

@@ -17,11 +17,8 @@ from django.utils import timezone
 
 from oversight.inspections import draw as draw_algorithm
 from oversight.inspections.choices import DrawKind
-from oversight.inspections.draw_services import (
-    inspection_draw_create,
-    inspection_draw_execute,
-    inspection_draw_verify,
-)
+from oversight.inspections.draw_publication import inspection_draw_verify
+from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
 from oversight.inspections.models import InspectionDraw
 from oversight.inspections.selectors import draw_published_document
 from oversight.inspections.tasks import annual_report_audit_draw_task

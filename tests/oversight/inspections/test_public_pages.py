@@ -158,7 +158,7 @@ def test_executed_draw_files_are_written_once_and_served_with_an_etag(
     from django.core.files.storage import default_storage
 
     from oversight.inspections import views
-    from oversight.inspections.draw_services import draw_public_file_path
+    from oversight.inspections.draw_publication import draw_public_file_path
 
     with django_capture_on_commit_callbacks(execute=True):
         inspection_draw_execute(draw_id=draw.pk, public_value="05 11 23 28 31")
