@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
+from common.workdays import add_working_days
 from oversight.annual_reports.choices import AnnualReportStatus, ReviewModel
 from oversight.annual_reports.selectors import organizations_missing_report
 from oversight.annual_reports.services import (
@@ -20,7 +21,7 @@ from oversight.annual_reports.services import (
 from oversight.inspections.choices import AuditKind
 from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
 from oversight.inspections.models import Circular
-from oversight.inspections.selectors import add_working_days, inspections_overdue_rectification
+from oversight.inspections.selectors import inspections_overdue_rectification
 from oversight.inspections.services import (
     inspection_publish,
     inspection_transition,
@@ -30,7 +31,7 @@ from oversight.inspections.services import (
 from registry.choices import LifecycleStatus
 from registry.services import organization_change, organization_transition
 from tests.oversight.factories import AuditFactory, InspectorFactory
-from tests.registry.factories import OrganizationFactory
+from tests.registry.factories import OrganizationFactory, decision_fields
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -181,15 +182,21 @@ def test_publication_deadline_counts_working_days_r_ins_09():
     assert add_working_days(D(2022, 7, 2), 1) == D(2022, 7, 4)  # Saturday → Monday
 
 
+def deregister(org, on):
+    return organization_transition(
+        organization=org, to=LifecycleStatus.DEREGISTERED, on=on, **decision_fields()
+    )
+
+
 def test_deregistration_needs_a_liquidation_audit_d11():
     org = OrganizationFactory()
     organization_transition(organization=org, to=LifecycleStatus.DEREGISTERING, on=D(2022, 1, 1))
     with pytest.raises(ValidationError, match="R-AUD-04"):
-        organization_transition(organization=org, to=LifecycleStatus.DEREGISTERED, on=D(2022, 3, 1))
+        deregister(org, D(2022, 3, 1))
     AuditFactory(organization=org, kind=AuditKind.LIQUIDATION, completed_on=D(2022, 3, 2))
     with pytest.raises(ValidationError):  # the report came after the decision date
-        organization_transition(organization=org, to=LifecycleStatus.DEREGISTERED, on=D(2022, 3, 1))
-    organization_transition(organization=org, to=LifecycleStatus.DEREGISTERED, on=D(2022, 3, 3))
+        deregister(org, D(2022, 3, 1))
+    deregister(org, D(2022, 3, 3))
     org.refresh_from_db()
     assert org.status == LifecycleStatus.DEREGISTERED
 
@@ -199,7 +206,62 @@ def test_unfinished_liquidation_audit_does_not_count():
     organization_transition(organization=org, to=LifecycleStatus.DEREGISTERING)
     AuditFactory(organization=org, kind=AuditKind.LIQUIDATION, completed_on=None, report_no="")
     with pytest.raises(ValidationError):
-        organization_transition(organization=org, to=LifecycleStatus.DEREGISTERED)
+        deregister(org, None)
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "decided_on", "accepted"),
+    [
+        (D(2022, 1, 9), D(2022, 3, 1), False),  # the day before 受理注销: another period
+        (D(2022, 1, 10), D(2022, 3, 1), True),  # the day of 受理注销
+        (D(2022, 3, 1), D(2022, 3, 1), True),  # the day of the decision
+        (D(2022, 3, 2), D(2022, 3, 1), False),  # the day after the decision
+    ],
+)
+def test_liquidation_audit_falls_between_the_start_and_the_decision(
+    completed_on, decided_on, accepted
+):
+    org = OrganizationFactory()
+    organization_transition(organization=org, to=LifecycleStatus.DEREGISTERING, on=D(2022, 1, 10))
+    AuditFactory(organization=org, commissioned_on=D(2021, 12, 1), completed_on=completed_on)
+    if accepted:
+        deregister(org, decided_on)
+    else:
+        with pytest.raises(ValidationError, match="2022-01-10"):
+            deregister(org, decided_on)
+    org.refresh_from_db()
+    assert (org.status == LifecycleStatus.DEREGISTERED) is accepted
+
+
+def test_only_the_organizations_own_reported_liquidation_audit_counts():
+    org, other = OrganizationFactory.create_batch(2)
+    organization_transition(organization=org, to=LifecycleStatus.DEREGISTERING, on=D(2022, 1, 10))
+    AuditFactory(organization=other, completed_on=D(2022, 2, 1))  # someone else's
+    AuditFactory(organization=org, kind=AuditKind.FINANCIAL_SPECIAL, completed_on=D(2022, 2, 1))
+    AuditFactory(organization=org, completed_on=None, report_no="")  # still under way
+    with pytest.raises(ValidationError, match="R-AUD-04"):
+        deregister(org, D(2022, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "accepted"), [(D(2022, 5, 9), False), (D(2022, 5, 10), True)]
+)
+def test_revoked_organization_needs_an_audit_after_the_revocation_d13(completed_on, accepted):
+    org = OrganizationFactory()
+    organization_transition(organization=org, to=LifecycleStatus.DEREGISTERING, on=D(2022, 1, 10))
+    organization_transition(
+        organization=org, to=LifecycleStatus.REVOKED, on=D(2022, 5, 10), **decision_fields()
+    )
+    AuditFactory(organization=org, commissioned_on=D(2022, 4, 1), completed_on=completed_on)
+    if accepted:
+        deregister(org, D(2022, 8, 1))
+    else:
+        # Even though it came after 受理注销: for a revoked organization the liquidation
+        # runs from the revocation.
+        with pytest.raises(ValidationError, match="撤销登记（2022-05-10）"):
+            deregister(org, D(2022, 8, 1))
+    org.refresh_from_db()
+    assert (org.status == LifecycleStatus.DEREGISTERED) is accepted
 
 
 def test_legal_representative_change_needs_the_outgoing_persons_audit_d11():
