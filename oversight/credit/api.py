@@ -98,7 +98,7 @@ class CreditListingSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="查询一条信用名录列入决定", description=RECORD_SCOPE_NOTE),
 )
-@extend_schema(tags=["信用名录"])
+@extend_schema(tags=["credit_listings"])
 class CreditListingViewSet(ScopedReadOnlyModelViewSet):
     queryset = CreditListing.objects.all()
     serializer_class = CreditListingSerializer

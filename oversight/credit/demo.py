@@ -23,12 +23,15 @@ is dated 2021–2022, nothing after 2022-12-31. The bureau's practice in the dem
   them on the serious list (R-CRD-05(5));
 * one of those is a judgment defaulter (R-CRD-05(6)), a ground the rules cannot see: a
   listing decided directly (credit_listing_create), by the same two clerks;
-* penalties of autumn 2022 complete the count: as many of their suggestions are approved as
-  make 223 organizations; the rest still await approval at the end of 2022.
+* revocations (撤销登记) of the register and of the zombie cases are listed on the serious
+  list from the decision (R-CRD-05(7)); the warnings and small fines of June
+  2022 complete the letter's count (see below).
 
-The overdue rectifications come from the draws, whose organizations differ between
-databases (their nonces are random by design); the last step absorbs the difference, so the
-count is 223 on every database. The step does nothing when the demo clerks' decisions exist.
+The seed letter (2022-07-28) counts 223 organizations listed since 2021. The overdue
+rectifications come from the draws, whose organizations differ between databases (their
+nonces are random by design); the July 2022 decisions on the missing 2021 reports absorb the
+difference (`_july_2022`), so the count on the letter's date is 223 on every database; the
+lists go on growing after it. The step does nothing when the demo clerks' decisions exist.
 """
 
 from __future__ import annotations
@@ -76,7 +79,8 @@ from registry.demo import DEMO, SeedContext, demo_register_plan, register_seed_s
 from registry.models import Organization
 
 CREDIT_SEED = 20210715
-TARGET = 223  # organizations listed (either list) by a decision of 2021 or later
+TARGET = 223  # organizations listed (either list) by a decision of 2021 or later …
+LETTER_ON = datetime.date(2022, 7, 28)  # … up to the seed letter's date
 SINCE = datetime.date(2021, 1, 1)
 LAST_DAY = datetime.date(2022, 12, 31)
 CLERKS = (
@@ -88,7 +92,7 @@ FIRST_YEAR = 2020  # the first report year whose missing reports are listed here
 GRACE = {2020: datetime.date(2021, 6, 30), 2021: datetime.date(2022, 6, 30)}
 EARLY = 4  # warned in late 2021 (R-CRD-02(5), removed after six months)
 REPEATED = 4  # warned in 2021 and 2022 for missing reports (R-CRD-05(5))
-POOL = 12  # penalties of autumn 2022 that complete the count
+POOL = 60  # warnings and small fines of June 2022: with the 2021 reports they make the count
 PENALTY_NO = "福民罚〔{year}〕{seq}号"
 WARNINGS = (
     "未按照规定办理法定代表人变更登记",
@@ -124,14 +128,13 @@ def _day(rng: random.Random, first: datetime.date, last: datetime.date) -> datet
     return max(day, first)
 
 
-def listed_since(since: datetime.date = SINCE) -> int:
-    """Distinct organizations with a listing decided on or after `since` (either list)."""
-    return (
-        CreditListing.objects.filter(decided_on__gte=since)
-        .values("organization_id")
-        .distinct()
-        .count()
-    )
+def listed_since(since: datetime.date = SINCE, until: datetime.date | None = None) -> int:
+    """Distinct organizations with a listing decided on or after `since` (either list), up to
+    `until` when given."""
+    qs = CreditListing.objects.filter(decided_on__gte=since)
+    if until is not None:
+        qs = qs.filter(decided_on__lte=until)
+    return qs.values("organization_id").distinct().count()
 
 
 def _clerks() -> tuple:
@@ -194,7 +197,7 @@ def _clean(demo_ids: set[int]) -> list[Organization]:
 class _Penalties:
     early: list[Organization]  # warned in late 2021
     repeated: list[Organization]  # warned twice for missing reports
-    pool: list[Organization]  # penalized in autumn 2022, in the order they are approved
+    pool: list[Organization]  # penalized in June 2022, in the order they are approved
     defaulter: Organization | None
 
 
@@ -249,7 +252,7 @@ def _penalties_seed(
             penalty(org, first, last, PenaltyKind.WARNING, facts)
     for org in pool:
         kind = PenaltyKind.WARNING if rng.random() < 0.6 else PenaltyKind.FINE
-        penalty(org, datetime.date(2022, 9, 5), datetime.date(2022, 11, 25), kind)
+        penalty(org, datetime.date(2022, 6, 2), datetime.date(2022, 6, 24), kind)
     planned.sort(key=lambda x: (x[1], x[0].uscc))
     seq: Counter[int] = Counter()
     rows = []
@@ -367,6 +370,42 @@ class CreditSeedResult:
     pending: int
 
 
+def _july_2022(desk: _Desk, pool_orgs: list[Organization]) -> None:
+    """The decisions of July 2022, the last before the seed letter (LETTER_ON): everything
+    the rules suggest, except that the listings of organizations not listed yet for their
+    missing 2021 report or for a warning or small fine of June are decided in two rounds — as
+    many on 15 July as make the letter's TARGET, the others on 15 August. The draws (random by design) decide who has an
+    overdue rectification, so the count before this step differs between databases; this
+    step takes up the difference, through the rules' own suggestions."""
+    D = datetime.date
+    desk.run(D(2022, 7, 1))
+    suggested = desk.suggested()
+    desk.propose(suggested, D(2022, 7, 4))
+    report_2021 = _report_key(2021)
+    listed = set(
+        CreditListing.objects.filter(decided_on__gte=SINCE).values_list(
+            "organization_id", flat=True
+        )
+    )
+    pool = [o.pk for o in pool_orgs]
+    top_up = [p for p in suggested if p.organization_id not in listed]
+    top_up = [p for p in top_up if report_2021(p) or p.organization_id in pool]
+    first = [p for p in suggested if p not in top_up]
+    desk.approve(first, D(2022, 7, 15))
+    # The 2021 reports first (USCC order), then the June penalties (in the order drawn).
+    new = sorted(
+        top_up,
+        key=lambda p: (
+            (0, p.organization.uscc) if report_2021(p) else (1, pool.index(p.organization_id))
+        ),
+    )
+    needed = TARGET - listed_since()
+    if not 0 <= needed <= len(new):
+        raise RuntimeError(f"信用名录演示数据无法在{LETTER_ON}达到{TARGET}家（差{needed}家）。")
+    desk.approve(new[:needed], D(2022, 7, 15))
+    desk.approve(new[needed:], D(2022, 8, 15))
+
+
 def _not(*keys: Callable[[CreditProposal], bool]) -> Callable[[CreditProposal], bool]:
     return lambda p: not any(k(p) for k in keys)
 
@@ -381,8 +420,6 @@ def credit_demo_seed() -> CreditSeedResult | None:
     demo_ids = _demo_ids()
     desk = _Desk(demo_ids)
     penalties = _penalties_seed(rng, _clean(demo_ids), _unfiled(demo_ids))
-    pool_ids = {o.pk for o in penalties.pool}
-    pool: Callable[[CreditProposal], bool] = lambda p: p.organization_id in pool_ids  # noqa: E731
 
     # 2021: the 2020 reports (the 2019 ones were handled in the 2020 annual inspection).
     desk.run(D(2021, 6, 1))
@@ -415,7 +452,9 @@ def credit_demo_seed() -> CreditSeedResult | None:
     desk.batch(D(2022, 3, 1), D(2022, 3, 7), D(2022, 3, 15))
     desk.batch(D(2022, 6, 1), D(2022, 6, 6), D(2022, 6, 15), _not(_report_key(2021)))
     _in_grace(desk, 2021, D(2022, 7, 1))
-    desk.batch(D(2022, 7, 1), D(2022, 7, 4), D(2022, 7, 15))
+    _july_2022(desk, penalties.pool)
+    # After the letter's date: the rest of the 2021 reports, the zombie revocations of July.
+    desk.batch(D(2022, 8, 1), D(2022, 8, 3), D(2022, 8, 15))
     desk.batch(D(2022, 9, 1), D(2022, 9, 5), D(2022, 9, 15))
     if penalties.defaulter is not None:
         org = penalties.defaulter
@@ -439,14 +478,8 @@ def credit_demo_seed() -> CreditSeedResult | None:
             },
             at=_at(DEFAULTER_ON, 15),
         )
-    # December 2022: everything else first, then as many of the autumn's penalties as make
-    # the count; the rest await approval at the end of the year.
-    desk.batch(D(2022, 12, 1), D(2022, 12, 5), D(2022, 12, 15), _not(pool))
-    needed = max(0, TARGET - listed_since())
-    queued = {p.organization_id: p for p in desk.suggested(pool)}
-    order = [queued[o.pk] for o in penalties.pool if o.pk in queued]
-    desk.propose(order, D(2022, 12, 5))
-    desk.approve(order[:needed], D(2022, 12, 15))
+    # December 2022: what else the rules found.
+    desk.batch(D(2022, 12, 1), D(2022, 12, 5), D(2022, 12, 15))
     # The last run of the year: removals only; its other suggestions are the queue at the
     # end of 2022.
     desk.batch(
@@ -456,7 +489,7 @@ def credit_demo_seed() -> CreditSeedResult | None:
         lambda p: p.action == DecisionAction.REMOVE,
     )
     return CreditSeedResult(
-        listed=listed_since(),
+        listed=listed_since(until=LETTER_ON),
         listings=CreditListing.objects.count(),
         removals=CreditRemoval.objects.count(),
         rejected=desk.rejected,
@@ -479,9 +512,13 @@ def _summary() -> str:
 def _credit_lists_step(ctx: SeedContext) -> str:
     result = credit_demo_seed()
     if result is None:
-        return f"信用名录已存在（自2021年起列入 {listed_since()} 家），未做改动。"
+        return (
+            f"信用名录已存在（自2021年起至{LETTER_ON}列入 {listed_since(until=LETTER_ON)} 家），"
+            "未做改动。"
+        )
     return (
-        f"信用名录：自2021年起列入 {result.listed} 家（{_summary()}），列入决定 "
+        f"信用名录：自2021年起至{LETTER_ON}列入 {result.listed} 家，至年末列入 "
+        f"{listed_since()} 家（{_summary()}），列入决定 "
         f"{result.listings} 份、移出决定 {result.removals} 份，驳回规则建议 {result.rejected} "
         f"条，年末待办 {result.pending} 条（2021–2022 年，经规则计算和双人审核生成）。"
     )

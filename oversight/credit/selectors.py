@@ -14,9 +14,21 @@ from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Val
 from django.utils import timezone
 
 from oversight.credit.choices import CreditList, CreditStanding
-from oversight.credit.models import CreditListing, CreditRemoval
+from oversight.credit.models import CreditListing, CreditRemoval, SpecialLetter
 from oversight.credit.rules.base import active_listing_rows
 from registry.models import Organization
+
+
+def unsigned_letter_q(*, on: datetime.date) -> Q:
+    """D15, the one definition of an unsigned special letter on `on`: not signed for, and its
+    return (退回) recorded by then — a letter still in transit proves nothing yet. The credit
+    rule R-CRD-03 and zombie criterion R-ZMB-01(4) both read it (via `unsigned_letters`)."""
+    return Q(signed_for=False, returned_on__isnull=False, returned_on__lte=on)
+
+
+def unsigned_letters(*, on: datetime.date) -> QuerySet[SpecialLetter]:
+    """The special letters unsigned on `on` (D15, `unsigned_letter_q`), sent by then."""
+    return SpecialLetter.objects.filter(unsigned_letter_q(on=on), sent_on__lte=on)
 
 
 def _today(on: datetime.date | None) -> datetime.date:

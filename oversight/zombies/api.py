@@ -94,7 +94,7 @@ class ZombieProgressSerializer(serializers.Serializer):
     ),
     retrieve=extend_schema(summary="查询一件清理整治案件", description=RECORD_SCOPE_NOTE),
 )
-@extend_schema(tags=["僵尸型社会组织"])
+@extend_schema(tags=["zombie_cases"])
 class ZombieCaseViewSet(ScopedReadOnlyModelViewSet):
     queryset = ZombieCase.objects.all()
     serializer_class = ZombieCaseSerializer
@@ -108,6 +108,7 @@ class ZombieCaseViewSet(ScopedReadOnlyModelViewSet):
         return super().get_queryset().select_related("organization__supervising_unit")
 
     @extend_schema(
+        operation_id="zombie_cases_progress",
         summary="清理整治进度（按业务主管单位）",
         description=(
             "每个业务主管单位的案件按阶段计数（与列表相同的筛选条件）。部门令牌只得到本单位的一行。"

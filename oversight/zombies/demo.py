@@ -7,8 +7,9 @@ picked at random (fixed seed) get two unsigned special letters in the summer of 
 (R-CRD-03) and detection flags them as unreachable (R-ZMB-01(4)). Staff then confirm the
 flags into cases and move them along R-ZMB-02. The register demo has no lifecycle event
 after 2022-06-30 and its figures of that day are asserted, so every change of registration
-status here falls in 2022-07 … 2022-12; the liquidation audits deregistration needs
-(D11/R-AUD-04) are commissioned and reported in 2022 up to 2022-06-30.
+status here falls in 2022-07 … 2022-12, and the 69 outcomes stand by the letter's date,
+2022-07-28; the liquidation audits deregistration needs (D11/R-AUD-04, D13) run between the
+start of the deregistration and its approval.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from oversight.annual_reports.models import AnnualReport
 from oversight.credit.models import SpecialLetter
 from oversight.inspections.choices import AuditKind
 from oversight.inspections.models import Audit
@@ -97,12 +101,22 @@ def zombie_demo_seed() -> int:
     flags = _active_flags()
     if len(flags) < CASES:
         flagged = {f.organization_id for f in flags}
-        # Active today, on the register since before the letters, not flagged yet.
+        # Active today, on the register since before the letters, not flagged yet, and
+        # silent: no sealed report of the latest year due on the detection date showing an
+        # activity — an organization that reported activity is no zombie suspect.
+        active = AnnualReport.objects.filter(
+            organization=OuterRef("pk"),
+            year=DETECTED_ON.year - 1,
+            is_sealed=True,
+            activities_held__gt=0,
+            submitted_on__lte=DETECTED_ON,
+        )
         pool = sorted(
             Organization.objects.filter(
                 status=LifecycleStatus.ACTIVE, established_on__lt=LETTERS_ON[0]
             )
             .exclude(pk__in=flagged)
+            .exclude(Exists(active))
             .values_list("pk", flat=True)
         )
         chosen = rng.sample(pool, CASES - len(flags))
@@ -124,12 +138,25 @@ def zombie_demo_seed() -> int:
     flags = flags[:CASES]
     outcomes = [stage for stage, n in OUTCOMES for _ in range(n)]
     rng.shuffle(outcomes)
-    for flag, outcome in zip(flags, outcomes, strict=True):
-        _one_case(rng, flag, outcome)
+    for n, (flag, outcome) in enumerate(zip(flags, outcomes, strict=True), start=1):
+        _one_case(rng, flag, outcome, n)
     return len(flags)
 
 
-def _one_case(rng: random.Random, flag: ZombieFlag, outcome: ZombieStage) -> None:
+def _decision(stage: ZombieStage, on: datetime.date, n: int) -> dict[str, str]:
+    """核准注销 and 撤销登记 are decisions with a number and an authority (R-XC-03); the
+    cleanup's own series (清) so they never clash with the register demo's numbers."""
+    word = {ZombieStage.DEREGISTERED: "注字", ZombieStage.REVOKED: "撤字"}.get(stage)
+    if word is None:
+        return {}
+    return {
+        "document_no": f"深福民{word}〔{on.year}〕清{n:03d}号",
+        "authority": settings.REGISTRY_AUTHORITY_NAME,
+        "facts": NOTES[stage],
+    }
+
+
+def _one_case(rng: random.Random, flag: ZombieFlag, outcome: ZombieStage, n: int) -> None:
     identified_on = _day(rng, datetime.date(2021, 9, 6), datetime.date(2021, 11, 30))
     case = zombie_case_open(
         flag=flag,
@@ -137,24 +164,29 @@ def _one_case(rng: random.Random, flag: ZombieFlag, outcome: ZombieStage) -> Non
         responsible_person=rng.choice(STAFF),
         at=_at(identified_on),
     )
-    # Notice in 2021–2022; every change of registration status after 2022-06-30.
+    # Notice in 2021–2022; every change of registration status after 2022-06-30 (the register
+    # demo's day) and the outcomes of the seed letter by its date, 2022-07-28: deregistrations
+    # begin and revocations are decided in July, the liquidation audit runs after the
+    # deregistration began and reports before it is approved (D11, D13).
     dates = {
         ZombieStage.NOTIFIED: _day(
             rng, identified_on + datetime.timedelta(days=14), datetime.date(2022, 3, 31)
         ),
-        ZombieStage.DEREGISTERING: _day(rng, datetime.date(2022, 7, 1), datetime.date(2022, 8, 31)),
-        ZombieStage.REVOKED: _day(rng, datetime.date(2022, 7, 1), datetime.date(2022, 12, 15)),
+        ZombieStage.DEREGISTERING: _day(rng, datetime.date(2022, 7, 1), datetime.date(2022, 7, 27)),
+        ZombieStage.REVOKED: _day(rng, datetime.date(2022, 7, 1), datetime.date(2022, 7, 22)),
         ZombieStage.RESTORED: _day(rng, datetime.date(2022, 4, 1), datetime.date(2022, 12, 15)),
     }
-    dates[ZombieStage.DEREGISTERED] = _day(
-        rng,
-        dates[ZombieStage.DEREGISTERING] + datetime.timedelta(days=30),
-        datetime.date(2022, 12, 20),
-    )
     if outcome == ZombieStage.DEREGISTERED:
-        commissioned = _day(rng, datetime.date(2022, 3, 1), datetime.date(2022, 4, 30))
+        commissioned = _day(
+            rng,
+            dates[ZombieStage.DEREGISTERING] + datetime.timedelta(days=1),
+            dates[ZombieStage.DEREGISTERING] + datetime.timedelta(days=10),
+        )
         completed = _day(
-            rng, commissioned + datetime.timedelta(days=20), datetime.date(2022, 6, 24)
+            rng, commissioned + datetime.timedelta(days=30), datetime.date(2022, 11, 30)
+        )
+        dates[ZombieStage.DEREGISTERED] = _day(
+            rng, completed + datetime.timedelta(days=3), datetime.date(2022, 12, 20)
         )
         Audit.objects.create(
             organization=flag.organization,
@@ -167,7 +199,9 @@ def _one_case(rng: random.Random, flag: ZombieFlag, outcome: ZombieStage) -> Non
         )
     for stage in PATHS[outcome]:
         on = dates[stage]
-        case = zombie_case_transition(case=case, to=stage, on=on, notes=NOTES[stage], at=_at(on))
+        case = zombie_case_transition(
+            case=case, to=stage, on=on, notes=NOTES[stage], at=_at(on), **_decision(stage, on, n)
+        )
 
 
 @register_seed_step("oversight.zombies", order=300, modes=(DEMO,))

@@ -12,21 +12,25 @@ on `as_of`, common.policy, recorded in every flag's evidence under "periods"):
   `selectors.organizations_owing_report`: established by 31 December, 民非 established on or
   after the exemption cut-off exempt, R-ANN-02) and filed no sealed report by that year's
   deadline for any of them (R-ANN-01/06). Evidence: the years and their deadlines.
-- **R-ZMB-01(2) 取得登记证书后1年未开展活动** (R-ORG-10) — the organization was established at
+- **R-ZMB-01(2) 取得登记证书后1年未开展活动** (R-ORG-10, D14) — the organization was established at
   least `ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS` months before `as_of` (the months
   complete on the same day of the month, e.g. established 2021-03-15 → complete on
-  2022-03-15), and no sealed annual report filed on or before `as_of`, of any year, shows an
-  activity (`activities_held` > 0): all its reports show none, or it has filed none. The
-  annual report is the only activity record the register holds. Evidence: the
-  establishment date and the months.
+  2022-03-15), its first annual report has fallen due (it owed the report of the latest
+  year whose bureau deadline passed before `as_of`: a reporting period has ended, D14 — a
+  民非 founded after the exemption cut-off is judged a year later), and no sealed annual
+  report filed on or before `as_of`, of any year, shows an activity (`activities_held` > 0):
+  all its reports show none, or it has filed none. The annual report is the only activity
+  record the register holds. Evidence: the establishment date, the months and the first
+  report year that fell due.
 - **R-ZMB-01(3) 参考期内未开展业务活动** — the organization owed a report for each of the last
   `ZOMBIE_NO_BUSINESS_YEARS` report years (as in (1)), at least one sealed report for those
   years was filed on or before `as_of`, and none of them shows an activity. Income is not
   looked at: dues, interest and donations come in without any business being carried out.
   An organization that filed nothing for those years is case (1), not (3). Evidence: per
   year, the activities reported (null: no sealed report filed).
-- **R-ZMB-01(4) 无法取得联系** (R-CRD-03, D6) — within the last `ZOMBIE_UNREACHABLE_YEARS`
-  years up to `as_of`, at least two special letters went unsigned, the first and the last
+- **R-ZMB-01(4) 无法取得联系** (R-CRD-03, D6, D15) — within the last `ZOMBIE_UNREACHABLE_YEARS`
+  years up to `as_of`, at least two special letters went unsigned (their return recorded by
+  `as_of`: credit.selectors.unsigned_letters, the credit rule's definition), the first and the last
   at least `CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS` days apart, counting only letters sent
   after the last letter that was signed for (a signature shows the address worked); or the
   organization is on the abnormal list on ground R-CRD-02(6) (listing in effect on `as_of`
@@ -53,6 +57,7 @@ from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
 from oversight.credit.choices import CreditGround, CreditList
 from oversight.credit.models import SpecialLetter
 from oversight.credit.rules import LETTER_INTERVAL, active_listing_rows
+from oversight.credit.selectors import unsigned_letters
 from oversight.zombies.choices import ZOMBIE_OPEN_STAGES, ZombieCriterion
 from oversight.zombies.models import ZombieCase, ZombieFlag
 from oversight.zombies.sql_dialect import _Dialect
@@ -168,6 +173,14 @@ def _unreachable_listings(as_of: datetime.date) -> tuple[str, dict[str, Any]]:
     return _named(sql, params, "listing_")
 
 
+def _unsigned_letters(as_of: datetime.date) -> tuple[str, dict[str, Any]]:
+    """R-ZMB-01(4) by letters: the unsigned letters on `as_of`, compiled from the one
+    definition the credit rule R-CRD-03 uses too (D15: returned, not merely unsigned)."""
+    qs = unsigned_letters(on=as_of).order_by().values("organization_id", "sent_on")
+    sql, params = qs.query.sql_with_params()
+    return _named(sql, params, "unsigned_")
+
+
 def _owed(y: ReportYear) -> str:
     """selectors.organizations_owing_report for an organization on the register on as_of
     (hence on the deadline, which is earlier): established by 31 December, 民非 established on
@@ -251,7 +264,10 @@ def _evidence_json(p: Periods, d: _Dialect, params: dict[str, Any]) -> str:
             )
         ),
     )
-    evidence_2 = d.obj("'established_on'", "established_on", "'months'", "%(months)s")
+    evidence_2 = d.obj(
+        "'established_on'", "established_on", "'months'", "%(months)s",
+        "'report_due'", "%(report_due)s",
+    )  # fmt: skip
     letters = d.obj(
         "'first_sent_on'", "first_on", "'last_sent_on'", "last_on", "'unsigned'", "letters"
     )
@@ -278,6 +294,8 @@ def _base_params(p: Periods) -> dict[str, Any]:
         "interval": p.letter_interval_days,
         "pne": OrganizationType.PRIVATE_NON_ENTERPRISE.value,
         "months": p.months,
+        # D14: the report year whose deadline has passed, which (2) requires to be owed.
+        "report_due": p.missed_years[-1].year,
     }
     for stage in ZOMBIE_OPEN_STAGES:
         params[f"open_{stage}"] = stage.value
@@ -293,6 +311,8 @@ def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
     params.update(year_params)
     listing_sql, listing_params = _unreachable_listings(p.as_of)
     params.update(listing_params)
+    unsigned_sql, unsigned_params = _unsigned_letters(p.as_of)
+    params.update(unsigned_params)
     first_year = min(y.year for y in (*p.missed_years, *p.no_business_years))
     report = AnnualReport._meta.db_table
     organizations = Organization._meta.db_table
@@ -314,8 +334,8 @@ def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
     unsigned AS (
         SELECT l.organization_id AS org_id, MIN(l.sent_on) AS first_on,
                MAX(l.sent_on) AS last_on, COUNT(*) AS letters
-        FROM {letters} l LEFT JOIN signed s ON s.org_id = l.organization_id
-        WHERE NOT l.signed_for AND l.sent_on > %(letters_after)s AND l.sent_on <= %(as_of)s
+        FROM ({unsigned_sql}) l LEFT JOIN signed s ON s.org_id = l.organization_id
+        WHERE l.sent_on > %(letters_after)s
           AND (s.last_signed IS NULL OR l.sent_on > s.last_signed)
         GROUP BY l.organization_id
     ),
@@ -365,6 +385,7 @@ def _detection_sql(p: Periods, d: _Dialect) -> tuple[str, dict[str, Any]]:
                un.first_on, un.last_on, un.letters, ul.decision_no, ul.decided_on,
                CASE WHEN {_criterion_1(p)} THEN 1 ELSE 0 END AS c1,
                CASE WHEN pop.established_on <= %(established_by)s
+                     AND {_owed(latest)}
                      AND COALESCE(rc.active_recent, 0) = 0
                      AND NOT EXISTS (
                          SELECT 1 FROM {report} old

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -111,11 +112,17 @@ def zombie_case_transition(
     actor: Any = None,
     notes: str = "",
     at: datetime.datetime | None = None,
+    document_no: str = "",
+    authority: str = "",
+    facts: str = "",
+    evidence: File | None = None,
 ) -> ZombieCase:
     """Move a cleanup case along `ZOMBIE_TRANSITIONS` (R-ZMB-02); deregistering, deregistered
     and revoked move the organization on the register too (registry service, with its D11
     guard), restored takes a deregistering organization back to active. One transaction.
-    `at` dates the history rows of the case and the organization (default now)."""
+    核准注销 and 撤销登记 carry their decision (`document_no`, `authority`, `facts` or
+    `evidence`, R-XC-03) to the register, where R-CRD-05(7) reads it. `at` dates the history
+    rows of the case and the organization (default now)."""
     on = on or timezone.localdate()
     case = ZombieCase.objects.select_for_update().select_related("organization").get(pk=case.pk)
     current = ZombieStage(case.stage)
@@ -145,7 +152,16 @@ def zombie_case_transition(
                     at=at,
                 )
             organization_transition(
-                organization=org, to=wanted, on=on, actor=actor, reason=reason, at=at
+                organization=org,
+                to=wanted,
+                on=on,
+                actor=actor,
+                reason=reason,
+                at=at,
+                document_no=document_no,
+                authority=authority,
+                facts=facts or notes.strip(),
+                evidence=evidence,
             )
         elif to == ZombieStage.RESTORED and org.status == LifecycleStatus.DEREGISTERING:
             organization_transition(

@@ -1,6 +1,6 @@
 """On the demo data, the overview reproduces the seed letter's figures (issue 13), each one
-computed by the service. Figures the demo reaches only after the letter's date are tested on
-the date they are true (see the report: the credit and zombie demos date them in late 2022)."""
+computed by the service. The credit and zombie figures the demo reaches in July 2022 are
+tested on the letter's date, 2022-07-28."""
 
 from __future__ import annotations
 
@@ -42,9 +42,9 @@ SEED_LETTER = [
     (LETTER, "funding.rounds", 11),
     (LETTER, "funding.projects", 775),
     (LETTER_SENT, "catalog.editions", 8),
-    # Reached by the credit and zombie demos in December 2022, not by 2022-07-28.
-    (YEAR_END, "credit.listed_since", 223),
-    (YEAR_END, "zombies.deregistered_or_deregistering", 69),
+    # Reached by the credit and zombie demos in July 2022, by the letter's date (issue 13).
+    (LETTER_SENT, "credit.listed_since", 223),
+    (LETTER_SENT, "zombies.deregistered_or_deregistering", 69),
 ]
 
 
@@ -67,6 +67,6 @@ def test_approved_total_is_about_121_million(values):
 
 
 def test_figures_before_the_letter_date_are_not_yet_reached(values):
-    # The letter's date precedes the late-2022 credit and zombie decisions of the demo.
+    # The register's day precedes the July 2022 credit and zombie decisions of the demo.
     assert values[LETTER]["credit.listed_since"] < 223
     assert values[LETTER]["zombies.deregistered_or_deregistering"] < 69

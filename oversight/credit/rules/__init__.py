@@ -5,6 +5,7 @@ base         candidates, dates and periods the rules share, the one "active list
 reports      R-CRD-02(1) missing, late or unsealed report; R-CRD-02(3) overdue rectification
 unreachable  R-CRD-02(6) / R-CRD-03 two unsigned special letters
 penalties    R-CRD-02(5) a warning or small fine; R-CRD-05(2)(3)(4)(7) and (5)
+revocation   R-CRD-05(7) the register's 撤销登记 decision
 removals     R-CRD-07/08 removals and R-CRD-05(1)/06 escalation after two full years
 """
 
@@ -44,6 +45,7 @@ from .removals import (
     rule_serious_removal,
 )
 from .reports import missing_report_prefixes, rule_missing_report, rule_overdue_rectification
+from .revocation import rule_revocation
 from .unreachable import rule_unreachable
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "rule_missing_report",
     "rule_overdue_rectification",
     "rule_repeated_penalties",
+    "rule_revocation",
     "rule_serious_penalty",
     "rule_serious_removal",
     "rule_unreachable",
@@ -89,6 +92,7 @@ LISTING_RULES: dict[str, ListingRule] = {
     "R-CRD-02(6)": rule_unreachable,
     "R-CRD-05(2)(3)(4)(7)": rule_serious_penalty,
     "R-CRD-05(5)": rule_repeated_penalties,
+    "R-CRD-05(7)": rule_revocation,
 }
 
 # Key prefixes fully evaluated by every run besides the missing-report cycles.

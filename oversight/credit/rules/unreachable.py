@@ -6,6 +6,8 @@ import datetime
 from collections import defaultdict
 from collections.abc import Collection
 
+from django.db.models import BooleanField, ExpressionWrapper
+
 from common.policy import policy_values
 from oversight.credit.choices import (
     CreditGround,
@@ -21,16 +23,12 @@ from oversight.credit.rules.base import (
     _restrict,
     active_listing_rows,
 )
+from oversight.credit.selectors import unsigned_letter_q, unsigned_letters
 
 
 def _letter_unsigned(letter: dict, on: datetime.date) -> bool:
-    # A letter counts as unsigned once the post returned it undelivered (its returned_on is
-    # the evidence of R-CRD-11); a letter still in transit proves nothing yet.
-    return (
-        not letter["signed_for"]
-        and letter["returned_on"] is not None
-        and letter["returned_on"] <= on
-    )
+    # D15: the selector's definition, evaluated by the database on `as_of` (`unsigned`).
+    return letter["unsigned"]
 
 
 def _letters_by_org(
@@ -38,9 +36,7 @@ def _letters_by_org(
 ) -> dict[int, list[dict]]:
     """The special letters sent by `as_of` of organizations with a returned letter and not
     already on the abnormal list as unreachable, oldest first. Two queries in one."""
-    returned = SpecialLetter.objects.filter(
-        signed_for=False, returned_on__isnull=False, returned_on__lte=as_of
-    ).values("organization_id")
+    returned = unsigned_letters(on=as_of).values("organization_id")
     listed = active_listing_rows(on=as_of, list_type=CreditList.ABNORMAL, org_ids=org_ids).filter(
         ground=CreditGround.A6_UNREACHABLE
     )
@@ -48,8 +44,12 @@ def _letters_by_org(
         _restrict(SpecialLetter.objects.filter(sent_on__lte=as_of), org_ids)
         .filter(organization_id__in=returned)
         .exclude(organization_id__in=listed.values("organization_id"))
+        .annotate(
+            unsigned=ExpressionWrapper(unsigned_letter_q(on=as_of), output_field=BooleanField())
+        )
         .order_by("organization_id", "sent_on", "pk")
         .values(
+            "unsigned",
             "pk",
             "organization_id",
             "sent_on",

@@ -23,7 +23,7 @@ from oversight.credit.choices import (
     ProposalStatus,
     RemovalGround,
 )
-from oversight.credit.demo import CLERKS, TARGET
+from oversight.credit.demo import CLERKS, LETTER_ON, TARGET
 from oversight.credit.models import CreditListing, CreditProposal, CreditRemoval, Penalty
 from oversight.credit.rules.penalties import LARGE_FINE
 from oversight.credit.selectors import active_listings
@@ -72,12 +72,17 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def listed_since_2021():
-    return CreditListing.objects.filter(decided_on__gte=SINCE)
+    """Listed from 2021 up to the seed letter's date (the lists go on growing after it)."""
+    return CreditListing.objects.filter(decided_on__gte=SINCE, decided_on__lte=LETTER_ON)
 
 
 def test_223_organizations_listed_since_2021_on_both_lists(seeded):
     orgs = set(listed_since_2021().values_list("organization_id", flat=True))
     assert len(orgs) == TARGET == 223
+    # Revocations reach the serious list (R-CRD-05(7)), quoting the register's decision.
+    revoked = CreditListing.objects.filter(ground=CreditGround.S7_CERTIFICATE_REVOKED)
+    assert revoked.filter(decided_on__lte=LETTER_ON).exists()
+    assert all("撤字" in str(x.evidence) for x in revoked)
     per_list = {
         list_type: set(
             listed_since_2021()
@@ -95,9 +100,10 @@ def test_223_organizations_listed_since_2021_on_both_lists(seeded):
         CreditGround.A6_UNREACHABLE,
         CreditGround.S5_REPEATED_PENALTIES,
         CreditGround.S6_JUDGMENT_DEFAULTER,
+        CreditGround.S7_CERTIFICATE_REVOKED,
     }
     # The step reports the figure it reached.
-    assert "自2021年起列入 223 家" in seeded["first_out"]
+    assert "自2021年起至2022-07-28列入 223 家" in seeded["first_out"]
 
 
 def test_every_decision_is_dated_2021_to_2022(seeded):

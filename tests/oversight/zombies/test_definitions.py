@@ -9,6 +9,7 @@ import datetime
 import pytest
 
 from common.policy import LegalPeriod
+from oversight.annual_reports.models import AnnualReportCycle
 from oversight.annual_reports.selectors import organizations_owing_report
 from oversight.annual_reports.services import annual_report_cycle_get
 from oversight.zombies.detection import Periods, _owed, zombie_detect
@@ -65,6 +66,12 @@ def test_owed_a_report_agrees_with_the_selector_on_the_edge_cases():
 def test_twelve_months_after_registration_complete_as_common_dates_count(
     established_on, day_before, complete_on
 ):
+    # D14: (2) waits for the first report's deadline; a cycle with an early deadline leaves
+    # the twelve months as the limit that decides.
+    annual_report_cycle_get(year=established_on.year)
+    AnnualReportCycle.objects.filter(year=established_on.year).update(
+        bureau_deadline=D(established_on.year + 1, 1, 31)
+    )
     org = OrganizationFactory(org_type=OrganizationType.SOCIAL_GROUP, established_on=established_on)
     assert C2 not in criteria(org, day_before)
     assert C2 in criteria(org, complete_on)
@@ -78,16 +85,17 @@ def test_a_period_changed_from_a_date_applies_from_that_date_and_is_recorded():
         unit="month",
         rule="R-ZMB-01(2)",
         label="取得登记证书后未开展活动的期限",
-        effective_from=D(2021, 6, 1),
+        effective_from=D(2021, 6, 2),
     )
-    assert C2 in criteria(org, D(2021, 5, 31))  # 12 months in force that day
-    assert C2 not in criteria(org, D(2021, 6, 1))  # 24 months from then on
+    assert C2 not in criteria(org, D(2021, 5, 31))  # D14: the 2020 report not due yet
+    assert C2 in criteria(org, D(2021, 6, 1))  # 12 months in force that day
+    assert C2 not in criteria(org, D(2021, 6, 2))  # 24 months from then on
     assert C2 in criteria(org, D(2022, 3, 15))
-    early = ZombieFlag.objects.get(organization=org, as_of=D(2021, 5, 31))
+    early = ZombieFlag.objects.get(organization=org, as_of=D(2021, 6, 1))
     late = ZombieFlag.objects.get(organization=org, as_of=D(2022, 3, 15))
     assert early.evidence["periods"]["ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS"] == 12
     assert late.evidence["periods"]["ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS"] == 24
-    assert late.evidence[C2] == {"established_on": "2020-03-15", "months": 24}
+    assert late.evidence[C2] == {"established_on": "2020-03-15", "months": 24, "report_due": 2020}
     assert set(late.evidence["periods"]) == {
         "ZOMBIE_MISSED_REPORT_YEARS",
         "ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS",
