@@ -11,6 +11,7 @@ SETTINGS ?= config.settings.dev
 SQLITE_TESTS := tests/oversight/inspections/test_draw_service.py \
 	tests/oversight/inspections/test_draw_algorithm.py \
 	tests/oversight/zombies/test_detection.py \
+	tests/oversight/zombies/test_cases_and_circulars.py \
 	tests/oversight/credit/test_rules.py \
 	tests/oversight/credit/test_services.py \
 	tests/oversight/annual_reports/test_imports.py \

@@ -77,10 +77,12 @@ def zombie_circulars_issue(*, as_of: datetime.date, actor: Any = None) -> list[C
     issued = []
     for unit in SupervisingUnit.objects.filter(pk__in=unit_ids).order_by("code"):
         title = circular_title(as_of=as_of, unit=unit)
+        # Recognised by what it is (kind, month, addressee), never by its title (issue 10.11).
+        key = Circular.key_for(kind="zombie_progress", period=f"{as_of:%Y-%m}", unit_code=unit.code)
         with transaction.atomic():
             # Lock the unit: two concurrent jobs issue the month's circular once.
             SupervisingUnit.objects.select_for_update().filter(pk=unit.pk).first()
-            existing = Circular.objects.filter(supervising_unit=unit, title=title).first()
+            existing = Circular.objects.filter(issue_key=key).first()
             if existing:
                 issued.append(existing)
                 continue
@@ -88,6 +90,7 @@ def zombie_circulars_issue(*, as_of: datetime.date, actor: Any = None) -> list[C
                 _circular_write(
                     unit=unit,
                     title=title,
+                    key=key,
                     as_of=as_of,
                     cases=cases_by_unit.get(unit.pk, []),
                     listings=listings_by_unit.get(unit.pk, []),
@@ -101,6 +104,7 @@ def _circular_write(
     *,
     unit: SupervisingUnit,
     title: str,
+    key: str,
     as_of: datetime.date,
     cases: list[ZombieCase],
     listings: list[CreditListing],
@@ -154,6 +158,7 @@ def _circular_write(
     progress = "，".join(f"{ZombieStage(s).label}{n}家" for s, n in sorted(stages.items()))
     circular = Circular(
         title=title,
+        issue_key=key,
         issued_on=as_of,
         supervising_unit=unit,
         body=(
