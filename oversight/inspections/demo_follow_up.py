@@ -33,10 +33,11 @@ def draws_follow_up_seed() -> tuple[int, int, int]:
         kind=DrawKind.ANNUAL_REPORT_AUDIT, status=DrawStatus.EXECUTED
     ).order_by("year")
     for draw in draws:
-        rng = _rng("follow-up", draw.year)
         start = timezone.localtime(draw.executed_at).date()
         inspections = list(draw.inspections.select_related("organization").order_by("position"))
         for inspection in inspections:
+            # One stream per inspection: what a second run skips must not shift the others.
+            rng = _rng("follow-up", draw.year, inspection.organization.uscc)
             commissioned = start + _days(rng.randint(10, 40))
             if commissioned > HORIZON or inspection.follow_up_audits.exists():
                 continue
@@ -48,6 +49,7 @@ def draws_follow_up_seed() -> tuple[int, int, int]:
             )
             audits += 1
         for inspection in inspections:
+            rng = _rng("follow-up-interview", draw.year, inspection.organization.uscc)
             due = inspection.completed_on and inspection.completed_on + _days(rng.randint(5, 15))
             if (
                 inspection.outcome != InspectionOutcome.RECTIFICATION_REQUIRED
