@@ -113,3 +113,33 @@ def test_revoked_organization_is_not_a_candidate(org):
     assert ids(DUE) == [org.pk]  # still registered while deregistering
     organization_transition(organization=org, to="revoked", on=D(2022, 6, 1), **decision_fields())
     assert ids(DUE) == []
+
+
+def test_the_credit_rules_propose_it_and_four_eyes_list_it(org):
+    """Issue 11.5: the trigger reaches the credit rules' daily run (dry run, proposals, four
+    eyes) without oversight importing partybuilding."""
+    from oversight.credit.choices import CreditList, ProposalStatus
+    from oversight.credit.models import CreditListing, CreditProposal
+    from oversight.credit.runs import credit_rules_run
+    from oversight.credit.services import credit_proposal_approve, credit_proposal_propose
+    from tests.oversight.factories import make_clerks
+
+    assert not credit_rules_run(as_of=DUE - datetime.timedelta(days=1), dry_run=True).new
+    dry = credit_rules_run(as_of=DUE, dry_run=True)
+    assert [c.ground for c in dry.candidates if c.organization_id == org.pk] == ["R-CRD-02(2)"]
+    assert not CreditProposal.objects.exists()
+    credit_rules_run(as_of=DUE)
+    credit_rules_run(as_of=DUE)  # twice: still one proposal
+    [proposal] = CreditProposal.objects.filter(organization=org)
+    assert proposal.ground == "R-CRD-02(2)" and proposal.status == ProposalStatus.SUGGESTED
+    a, b = make_clerks()
+    credit_proposal_propose(proposal=proposal, actor=a)
+    credit_proposal_approve(proposal=proposal, actor=b, decided_on=DUE)
+    listing = CreditListing.objects.get(organization=org)
+    assert (listing.list_type, listing.ground) == (CreditList.ABNORMAL, "R-CRD-02(2)")
+    # Listed: the next run proposes it no more.
+    assert not [
+        c
+        for c in credit_rules_run(as_of=DUE, dry_run=True).candidates
+        if c.organization_id == org.pk
+    ]

@@ -46,6 +46,7 @@ from .removals import (
 )
 from .reports import missing_report_prefixes, rule_missing_report, rule_overdue_rectification
 from .revocation import rule_revocation
+from .triggers import rule_registered_triggers
 from .unreachable import rule_unreachable
 
 __all__ = [
@@ -92,11 +93,14 @@ LISTING_RULES: dict[str, ListingRule] = {
     "R-CRD-02(6)": rule_unreachable,
     "R-CRD-05(2)(3)(4)(7)": rule_serious_penalty,
     "R-CRD-05(5)": rule_repeated_penalties,
+    # Rules decided by another app's records (common.credit_triggers), e.g. R-CRD-02(2).
+    "triggers": rule_registered_triggers,
     "R-CRD-05(7)": rule_revocation,
 }
 
 # Key prefixes fully evaluated by every run besides the missing-report cycles.
 COVERED_PREFIXES = (
+    "list:R-CRD-02(2):",
     "list:R-CRD-02(3):",
     "list:R-CRD-02(5):",
     "list:R-CRD-02(6):",
