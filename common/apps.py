@@ -10,3 +10,7 @@ class CommonConfig(AppConfig):
         # logins and on the admin's own log.
         from common import audit_signals  # noqa: F401
         from common.api import schema  # noqa: F401
+        from common.history import expose_history_models
+
+        # The legal-period table lives in common.policy, outside common.models.
+        expose_history_models(self)
