@@ -64,6 +64,8 @@ class OverviewViewSet(ScopedViewSet):
     filter_backends = ()
 
     @extend_schema(
+        operation_id="statistics_overview_retrieve",
+        tags=["statistics"],
         summary="社会组织工作情况统计",
         description=(
             "统计日的全部指标：在册社会组织（按类型、行业分类）、行业协会商会、党建、抽查审计、"

@@ -11,8 +11,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from rest_framework import exceptions, mixins
+from rest_framework import exceptions, mixins, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.viewsets import GenericViewSet
+
+from common.api.changes import (
+    UpdatedAfterFilter,
+    if_none_match,
+    representation_etag,
+    serializer_with_updated_at,
+)
 
 # HTTP method → the Django permission action (and `restrict()` action) it needs.
 HTTP_ACTIONS = {
@@ -38,6 +47,25 @@ class ScopedViewSet(GenericViewSet):
 
     action_scope_map: dict[str, str] = {}
     department_actions: tuple[str, ...] = ()
+    # `updated_after` on every list (common.api.changes), after the app's own filters.
+    filter_backends = [*api_settings.DEFAULT_FILTER_BACKENDS, UpdatedAfterFilter]
+
+    def get_serializer_class(self):
+        return serializer_with_updated_at(super().get_serializer_class())
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Detail reads carry an ETag of what the caller sees; a matching If-None-Match gets
+        # 304 without a body (issue 15: a mirror re-reads only what changed).
+        if (
+            getattr(self, "action", None) == "retrieve"
+            and isinstance(response, Response)
+            and response.status_code == status.HTTP_200_OK
+        ):
+            etag = representation_etag(response.data)
+            if if_none_match(request, etag):
+                response = Response(status=status.HTTP_304_NOT_MODIFIED)
+            response["ETag"] = etag
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_scope_action(self) -> str | None:
         if self.action in self.action_scope_map:

@@ -24,6 +24,7 @@ fails for any route under /api/v1/ that no subclass covers, so a new endpoint ca
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import itertools
 import pkgutil
@@ -38,6 +39,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from common.api.changes import has_indexed_updated_at, has_updated_at
 from common.models import DepartmentMembership
 from common.services import api_token_create
 
@@ -45,6 +47,29 @@ API_NAMESPACE = "api-v1"
 
 # Route names (namespaced, e.g. "api-v1:organization-list") with generic scope tests.
 COVERED_ROUTES: dict[str, str] = {}
+
+# Models served under /api/v1/ that do not have their indexed `updated_at` yet (issue 15):
+# their routes get the ETag checks but not the updated_after ones. The route sweep fails for a
+# model missing from this list and for an entry whose model has gained the field.
+UPDATED_AT_PENDING: set[str] = {
+    "registry.organization",
+    "registry.supervisingunit",
+    "oversight.annualreport",
+    "oversight.creditlisting",
+    "oversight.inspectiondraw",
+    "oversight.inspection",
+    "oversight.audit",
+    "oversight.circular",
+    "oversight.zombiecase",
+    "partybuilding.partyorganization",
+    "funding.fundround",
+    "funding.grantproject",
+    "funding.ratingapplication",
+    "funding.catalogedition",
+    "funding.catalogentry",
+}
+# The model of every class of generic tests (for the sweep's check of UPDATED_AT_PENDING).
+COVERED_MODELS: set[str] = set()
 
 _usernames = itertools.count(1)
 
@@ -103,6 +128,7 @@ class ScopedAPITestCase:
         if getattr(cls, "basename", None) is None:
             return
         names = [f"{cls.basename}-list", *([f"{cls.basename}-detail"] if cls.has_detail else [])]
+        COVERED_MODELS.add(cls.model._meta.label_lower)
         for name in [*names, *cls.extra_covered_routes]:
             COVERED_ROUTES[f"{API_NAMESPACE}:{name}"] = f"{cls.__module__}.{cls.__qualname__}"
 
@@ -250,3 +276,41 @@ class ScopedAPITestCase:
         if role == "staff":
             assert count_many - count_few == 195
         assert few == many, f"{few} queries for {count_few} rows, {many} for {count_many}: N+1"
+
+    # -- following changes (issue 15) ---------------------------------------------------
+
+    def test_detail_etag_and_if_none_match_304(self):
+        if not self.has_detail:
+            pytest.skip("no detail route")
+        unit = self.create_unit()
+        obj = self.create_object(unit=unit)
+        client = token_client(make_department_user(unit=unit))
+        first = client.get(self.detail_url(obj))
+        assert first.status_code == 200
+        etag = first["ETag"]
+        assert etag.startswith('"') and etag.endswith('"')
+        again = client.get(self.detail_url(obj), HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again["ETag"] == etag
+        stale = client.get(self.detail_url(obj), HTTP_IF_NONE_MATCH='"stale"')
+        assert stale.status_code == 200 and stale["ETag"] == etag
+
+    def test_list_updated_after_and_updated_at(self):
+        label = self.model._meta.label_lower
+        if not has_indexed_updated_at(self.model):
+            assert label in UPDATED_AT_PENDING, f"{label} 缺少带索引的 updated_at 字段"
+        if not has_updated_at(self.model):
+            return
+        unit = self.create_unit()
+        obj = self.create_object(unit=unit)
+        client = token_client(make_department_user(unit=unit))
+        rows = client.get(self.list_url()).json()["results"]
+        assert rows and all("updated_at" in row for row in rows)
+        stamp = self.model.objects.get(pk=obj.pk).updated_at
+        later = (stamp + datetime.timedelta(seconds=1)).isoformat()
+        assert client.get(self.list_url(), {"updated_after": later}).json()["count"] == 0
+        since = client.get(self.list_url(), {"updated_after": stamp.isoformat()})
+        assert str(getattr(obj, self.lookup_field)) in self.lookup_values(since)
+        bad = client.get(self.list_url(), {"updated_after": "yesterday"})
+        assert bad.status_code == 400 and "updated_after" in bad.json()

@@ -223,7 +223,28 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.schema.drop_parameter_titles",
+    ],
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
+    # Tags name the modules of generated clients, so they are ASCII identifiers; what a
+    # person reads is the Chinese description (tests/common/test_api_schema.py checks both).
+    "TAGS": [
+        {"name": "organizations", "description": "社会组织"},
+        {"name": "supervising_units", "description": "业务主管单位"},
+        {"name": "annual_reports", "description": "年度工作报告"},
+        {"name": "inspections", "description": "双随机抽查"},
+        {"name": "audits", "description": "审计"},
+        {"name": "circulars", "description": "通报"},
+        {"name": "credit_listings", "description": "信用名录"},
+        {"name": "zombie_cases", "description": "僵尸型社会组织"},
+        {"name": "party_building", "description": "党建"},
+        {"name": "grants", "description": "专项资金"},
+        {"name": "ratings", "description": "等级评估"},
+        {"name": "catalog", "description": "购买服务目录"},
+        {"name": "statistics", "description": "统计"},
+    ],
     # Several models have a field called `kind`; give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "SupervisingUnitKindEnum": "registry.choices.SupervisingUnitKind",

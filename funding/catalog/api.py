@@ -58,7 +58,7 @@ CATALOG_SCOPE_NOTE = f"部门令牌只能看到收录了本单位主管组织的
     list=extend_schema(summary="购买服务目录版次列表", description=CATALOG_SCOPE_NOTE),
     retrieve=extend_schema(summary="查询一个目录版次", description=CATALOG_SCOPE_NOTE),
 )
-@extend_schema(tags=["购买服务目录"])
+@extend_schema(tags=["catalog"])
 class CatalogEditionViewSet(ScopedReadOnlyModelViewSet):
     queryset = CatalogEdition.objects.all()
     serializer_class = CatalogEditionSerializer
@@ -76,7 +76,7 @@ class CatalogEditionViewSet(ScopedReadOnlyModelViewSet):
     list=extend_schema(summary="目录条目列表", description=SCOPE_NOTE),
     retrieve=extend_schema(summary="查询一个目录条目", description=SCOPE_NOTE),
 )
-@extend_schema(tags=["购买服务目录"])
+@extend_schema(tags=["catalog"])
 class CatalogEntryViewSet(ScopedReadOnlyModelViewSet):
     queryset = CatalogEntry.objects.all()
     serializer_class = CatalogEntrySerializer

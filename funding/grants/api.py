@@ -93,7 +93,7 @@ class GrantOpinionSerializer(serializers.Serializer):
     list=extend_schema(summary="专项资金申报期次列表", description=ROUND_SCOPE_NOTE),
     retrieve=extend_schema(summary="查询一个申报期次", description=ROUND_SCOPE_NOTE),
 )
-@extend_schema(tags=["专项资金"])
+@extend_schema(tags=["grants"])
 class FundRoundViewSet(ScopedReadOnlyModelViewSet):
     queryset = FundRound.objects.all()
     serializer_class = FundRoundSerializer
@@ -111,7 +111,7 @@ class FundRoundViewSet(ScopedReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="查询一个资助项目", description=SCOPE_NOTE),
 )
-@extend_schema(tags=["专项资金"])
+@extend_schema(tags=["grants"])
 class GrantProjectViewSet(ScopedReadOnlyModelViewSet):
     queryset = GrantProject.objects.all()
     serializer_class = GrantProjectSerializer

@@ -42,7 +42,7 @@ class RatingApplicationSerializer(serializers.ModelSerializer):
     list=extend_schema(summary="等级评估申请列表", description=SCOPE_NOTE),
     retrieve=extend_schema(summary="查询一份等级评估申请", description=SCOPE_NOTE),
 )
-@extend_schema(tags=["等级评估"])
+@extend_schema(tags=["ratings"])
 class RatingApplicationViewSet(ScopedReadOnlyModelViewSet):
     queryset = RatingApplication.objects.all()
     serializer_class = RatingApplicationSerializer

@@ -83,7 +83,7 @@ class AnnualReportOpinionSerializer(serializers.Serializer):
     ),
     retrieve=extend_schema(summary="查询一份年度工作报告", description=RECORD_SCOPE_NOTE),
 )
-@extend_schema(tags=["年度工作报告"])
+@extend_schema(tags=["annual_reports"])
 class AnnualReportViewSet(ScopedReadOnlyModelViewSet):
     queryset = AnnualReport.objects.all()
     serializer_class = AnnualReportSerializer

@@ -33,7 +33,7 @@ def _is_department(user) -> bool:
     list=extend_schema(summary="党组织列表", description=f"分页列出社会组织党组织。{SCOPE_NOTE}"),
     retrieve=extend_schema(summary="查询一个党组织", description=SCOPE_NOTE),
 )
-@extend_schema(tags=["党建"])
+@extend_schema(tags=["party_building"])
 class PartyOrganizationViewSet(ScopedReadOnlyModelViewSet):
     queryset = PartyOrganization.objects.all()
     serializer_class = PartyOrganizationSerializer
@@ -61,7 +61,7 @@ class PartyOrganizationViewSet(ScopedReadOnlyModelViewSet):
         )
 
 
-@extend_schema(tags=["党建"])
+@extend_schema(tags=["party_building"])
 class PartyStatisticsViewSet(ScopedViewSet):
     """党建统计 (R-PTY-05): the coverage figures on a date."""
 
@@ -70,6 +70,7 @@ class PartyStatisticsViewSet(ScopedViewSet):
     filter_backends = ()
 
     @extend_schema(
+        operation_id="statistics_party_retrieve",
         summary="党建统计（两个覆盖）",
         description=(
             "统计日在册社会组织中有党员、组织覆盖、工作覆盖的数量和比率，党组织按组建方式、上级党组织的数量，"
