@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("reports.urls")),  # the workbench (/) and the dashboard
     path("admin/", admin.site.urls),
     path("public/catalog/", include("funding.public_urls")),
+    path("public/register/", include("reports.public_urls")),
     path("public/", include("oversight.public_urls")),
     path("api/v1/", include((api_v1_urlpatterns, "api-v1"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
 from registry.models import Organization
 
@@ -72,7 +73,7 @@ class PartyOrganizationQuerySet(ScopedQuerySet):
         return self.filter(active_on_q(day, "approved_on", "dissolved_on"))
 
 
-class PartyOrganization(KeptRecord):
+class PartyOrganization(ChangeTracked, KeptRecord):
     """社会组织党组织: a party committee, general branch or branch (R-PTY-01/02)."""
 
     name = models.CharField("党组织名称", max_length=200, db_index=True)
@@ -94,7 +95,7 @@ class PartyOrganization(KeptRecord):
     )
     full_members = models.PositiveIntegerField("正式党员数")
     probationary_members = models.PositiveIntegerField("预备党员数", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = PartyOrganizationQuerySet.as_manager()
     # A department sees a party organization that covers one of its organizations (EXISTS).

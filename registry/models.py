@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
 
 from .choices import (
@@ -46,7 +47,7 @@ class IndustryCategory(models.Model):
         return f"{self.code} {self.name}"
 
 
-class SupervisingUnit(models.Model):
+class SupervisingUnit(ChangeTracked):
     """业务主管单位 / 行业管理部门: the department that supervises organizations."""
 
     code = models.CharField("单位代码", max_length=32, unique=True)
@@ -58,7 +59,7 @@ class SupervisingUnit(models.Model):
         default=SupervisingUnitKind.DISTRICT_DEPARTMENT,
     )
     is_active = models.BooleanField("有效", default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ScopedQuerySet.as_manager()
     # Row scope (common.scoping): a department user sees its own unit.
@@ -93,7 +94,7 @@ class OrganizationManager(models.Manager.from_queryset(OrganizationQuerySet)):
         return self.get(uscc=uscc)
 
 
-class Organization(models.Model):
+class Organization(ChangeTracked):
     """社会组织: one registered social organization, identified for life by its USCC."""
 
     uscc = models.CharField(
@@ -146,7 +147,6 @@ class Organization(models.Model):
     deregistered_on = models.DateField("注销日期", null=True, blank=True)
     revoked_on = models.DateField("撤销登记日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     objects = OrganizationManager()

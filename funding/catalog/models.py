@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
 from registry.models import Organization
 
 from .choices import DEFAULT_MIN_AGE_YEARS, EditionStatus
 
 
-class CatalogEdition(models.Model):
+class CatalogEdition(ChangeTracked):
     """目录版次: one numbered publication of the catalog; immutable once published (DB trigger)."""
 
     number = models.PositiveSmallIntegerField("版次", unique=True, help_text="第N次发布。")
@@ -48,7 +49,7 @@ class CatalogEdition(models.Model):
         return f"第{self.number}次目录（{self.year}年）"
 
 
-class CatalogEntry(models.Model):
+class CatalogEntry(ChangeTracked):
     """目录条目: an organization in a published edition, as it stood at publication."""
 
     edition = models.ForeignKey(

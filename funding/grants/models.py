@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
 from registry.models import Organization
 
@@ -27,7 +28,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
 
-class FundRound(models.Model):
+class FundRound(ChangeTracked):
     """社会建设专项资金申报期次: one call for proposals with its window and budget (R-FND-02)."""
 
     number = models.PositiveSmallIntegerField("期次", unique=True, help_text="第N期。")
@@ -40,7 +41,7 @@ class FundRound(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=FundRoundStatus.choices, default=FundRoundStatus.DRAFT
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ScopedQuerySet.as_manager()
     # A department sees the rounds to which its organizations applied.
@@ -104,7 +105,7 @@ class ExpertConflict(models.Model):
         return f"{self.expert} — {self.organization}"
 
 
-class GrantProject(models.Model):
+class GrantProject(ChangeTracked):
     """专项资金资助项目: an organization's application to a round and the project it becomes."""
 
     round = models.ForeignKey(
@@ -132,7 +133,7 @@ class GrantProject(models.Model):
     )
     supervisor_remarks = models.TextField("主管单位意见说明", blank=True)
     supervisor_opinion_on = models.DateField("主管单位意见日期", null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "organization__supervising_unit"

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
 from funding.grants.models import Expert
 from registry.models import Organization, Rating
@@ -69,7 +70,7 @@ class RatingRound(models.Model):
         ]
 
 
-class RatingApplication(models.Model):
+class RatingApplication(ChangeTracked):
     """评估申请: an organization's application in a round, its eligibility and its result."""
 
     round = models.ForeignKey(

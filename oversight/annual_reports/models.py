@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
 from oversight.annual_reports.choices import (
     AnnualReportStatus,
@@ -57,7 +58,7 @@ class AnnualReportCycle(models.Model):
         }
 
 
-class AnnualReport(models.Model):
+class AnnualReport(ChangeTracked):
     """年度工作报告: one organization's report for one year, with opinion and review."""
 
     scope_unit_path = "organization__supervising_unit"
@@ -117,7 +118,7 @@ class AnnualReport(models.Model):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ScopedQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
 from oversight.credit.choices import (
     CreditGround,
@@ -98,7 +99,7 @@ class SpecialLetter(models.Model):
         return f"{self.organization} {self.sent_on} {'已签收' if self.signed_for else '未签收'}"
 
 
-class CreditListing(models.Model):
+class CreditListing(ChangeTracked):
     """列入决定: one decision putting an organization on a list (R-CRD-11). Immutable; its
     removal is a separate record (CreditRemoval)."""
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
 from oversight.inspections.choices import (
     AuditKind,
@@ -86,7 +87,7 @@ class InspectorConflict(models.Model):
         return f"{self.inspector} 回避 {self.organization or self.supervising_unit}"
 
 
-class InspectionDraw(models.Model):
+class InspectionDraw(ChangeTracked):
     """双随机抽查: a commit-then-reveal draw of organizations and inspectors (DESIGN.md §4.2).
 
     Creation freezes the population, the roster and the conflicts and publishes their hashes
@@ -205,7 +206,7 @@ class InspectionDraw(models.Model):
         return self.status == DrawStatus.EXECUTED
 
 
-class Inspection(models.Model):
+class Inspection(ChangeTracked):
     """抽查检查: one organization selected by one draw, and what the inspection found."""
 
     scope_unit_path = "organization__supervising_unit"
@@ -242,7 +243,7 @@ class Inspection(models.Model):
     rectification_deadline = models.DateField("整改期限", null=True, blank=True)
     rectification_verified_on = models.DateField("整改核实日期", null=True, blank=True)
     published_on = models.DateField("结果公示日期", null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ScopedQuerySet.as_manager()
 
@@ -302,7 +303,7 @@ class InspectionAssignment(models.Model):
         return f"{self.inspection} / {self.inspector}"
 
 
-class Audit(models.Model):
+class Audit(ChangeTracked):
     """审计: a departure, term-end, liquidation or special financial audit (R-AUD-01…06)."""
 
     scope_unit_path = "organization__supervising_unit"
@@ -331,7 +332,7 @@ class Audit(models.Model):
         related_name="follow_up_audits",
         help_text="由双随机抽查引出的财务专项审计。",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ScopedQuerySet.as_manager()
 
@@ -414,7 +415,7 @@ class Interview(models.Model):
         return f"{self.organization} {self.held_on} 约谈"
 
 
-class Circular(models.Model):
+class Circular(ChangeTracked):
     """通报: a notice to a supervising unit (or to all), optionally with an Excel attachment."""
 
     # A circular reaches a department through its addressee; one addressed to all units (no
@@ -454,7 +455,7 @@ class Circular(models.Model):
         editable=False,
         help_text="定期通报的类别、期间与主送单位；同一键只印发一次。手工通报为空。",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ScopedQuerySet.as_manager()
 

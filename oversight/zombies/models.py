@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
 from oversight.zombies.choices import ZombieStage
 from registry.models import Organization
@@ -47,7 +48,7 @@ class ZombieFlag(models.Model):
         return f"{self.organization} {self.as_of}"
 
 
-class ZombieCase(models.Model):
+class ZombieCase(ChangeTracked):
     """僵尸型社会组织清理整治案件: identified → notified → deregistering → deregistered, or
     → revoked, or → restored (R-ZMB-02); the stage table is `ZOMBIE_TRANSITIONS`."""
 
@@ -84,7 +85,7 @@ class ZombieCase(models.Model):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ScopedQuerySet.as_manager()
 

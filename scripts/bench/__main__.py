@@ -25,7 +25,7 @@ from .core import (
 
 # One module of sections per app, imported in this order: sections run in the order they are
 # registered, and the register (`registry`) comes first because every other section reads it.
-SECTION_MODULES = ("registry", "api", "oversight", "partybuilding", "funding", "reports")
+SECTION_MODULES = ("registry", "api", "bulk", "oversight", "partybuilding", "funding", "reports")
 for _name in SECTION_MODULES:
     importlib.import_module(f"{__package__}.{_name}")
 

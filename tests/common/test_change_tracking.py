@@ -1,0 +1,58 @@
+"""`updated_at` is kept by the database (common.change_tracking): set-based writes that bypass
+`auto_now` still stamp it, so `?updated_after=` misses nothing; a no-op UPDATE does not."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+from common.change_tracking import FIELD
+from registry.models import Organization
+from tests.registry.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def tracked_models():
+    return [m for m in apps.get_models() if any(f.name == FIELD for f in m._meta.fields)]
+
+
+def test_every_tracked_table_has_the_stamping_trigger():
+    tables = {m._meta.db_table for m in tracked_models() if not m._meta.proxy}
+    assert "registry_organization" in tables and len(tables) >= 15
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%%_stamp_updated_at'")
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE '%_stamp_updated_at'"
+            )
+        installed = {row[0].removesuffix("_stamp_updated_at") for row in cursor.fetchall()}
+    assert tables <= installed, tables - installed
+
+
+def test_queryset_update_stamps_updated_at():
+    org = OrganizationFactory()
+    old = timezone.now() - datetime.timedelta(days=3)
+    Organization.objects.filter(pk=org.pk).update(updated_at=old)  # an explicit value stays
+    assert Organization.objects.get(pk=org.pk).updated_at == old
+    before = timezone.now()
+    Organization.objects.filter(pk=org.pk).update(phone="0755-12345678")
+    assert Organization.objects.get(pk=org.pk).updated_at >= before
+
+
+@pytest.mark.postgres_only
+def test_raw_sql_update_stamps_and_a_no_op_update_does_not():
+    org = OrganizationFactory(phone="0755-1")
+    old = timezone.now() - datetime.timedelta(days=3)
+    Organization.objects.filter(pk=org.pk).update(updated_at=old)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE registry_organization SET phone = phone WHERE id = %s", [org.pk])
+    assert Organization.objects.get(pk=org.pk).updated_at == old
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE registry_organization SET phone = '0755-2' WHERE id = %s", [org.pk])
+    assert Organization.objects.get(pk=org.pk).updated_at > old
