@@ -25,7 +25,16 @@ from .core import (
 
 # One module of sections per app, imported in this order: sections run in the order they are
 # registered, and the register (`registry`) comes first because every other section reads it.
-SECTION_MODULES = ("registry", "api", "bulk", "oversight", "partybuilding", "funding", "reports")
+SECTION_MODULES = (
+    "registry",
+    "api",
+    "bulk",
+    "oversight",
+    "partybuilding",
+    "funding",
+    "reports",
+    "jobs",
+)
 for _name in SECTION_MODULES:
     importlib.import_module(f"{__package__}.{_name}")
 
@@ -91,12 +100,35 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             failed.append(b.name)
         line("(section wall time)", f"{time.perf_counter() - began:,.1f} s")
+    print_summary(figures)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     if failed:
         print(f"failed sections: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def print_summary(figures: dict) -> None:
+    """One table of every figure of the run (issue 14's scale run), flattened."""
+    print("== summary", flush=True)
+    for key, value in sorted(_flatten(figures)):
+        line(key, value)
+
+
+def _flatten(figures: dict, prefix: str = ""):
+    for key, value in figures.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and "ratio" in value:
+            goal = f"  goal ≤ {value['goal_ratio']:g}×" if "goal_ratio" in value else ""
+            yield (
+                name,
+                f"{value['project_s']} s / floor {value['floor_s']} s = {value['ratio']}×{goal}",
+            )
+        elif isinstance(value, dict):
+            yield from _flatten(value, f"{name}.")
+        else:
+            yield name, str(value)
 
 
 if __name__ == "__main__":
