@@ -10,13 +10,15 @@ not stamp it (PostgreSQL), so mirrors are not sent unchanged rows."""
 from __future__ import annotations
 
 from django.db import migrations, models
+from django.db.models.functions import Now
 from django.utils import timezone
 
 FIELD = "updated_at"
 
 
 class ChangeTracked(models.Model):
-    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
+    # `db_default`: rows written by COPY (imports, draws) name no updated_at and get now().
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True, db_default=Now())
 
     class Meta:
         abstract = True
@@ -55,7 +57,7 @@ def _create_sql(vendor: str, table: str) -> list[str]:
 
 
 def _field() -> models.DateTimeField:
-    return models.DateTimeField("更新时间", auto_now=True, db_index=True, default=timezone.now)
+    return models.DateTimeField("更新时间", auto_now=True, db_index=True, db_default=Now())
 
 
 class TrackUpdates(migrations.AddField):
@@ -70,7 +72,7 @@ class TrackUpdates(migrations.AddField):
 
     def __init__(self, model_name: str, existing: bool = False):
         self.existing = existing
-        super().__init__(model_name=model_name, name=FIELD, field=_field(), preserve_default=False)
+        super().__init__(model_name=model_name, name=FIELD, field=_field(), preserve_default=True)
 
     def deconstruct(self):
         kwargs = {"model_name": self.model_name}
@@ -80,7 +82,7 @@ class TrackUpdates(migrations.AddField):
 
     def state_forwards(self, app_label, state):
         if self.existing:
-            state.alter_field(app_label, self.model_name_lower, FIELD, self.field, False)
+            state.alter_field(app_label, self.model_name_lower, FIELD, self.field, True)
         else:
             super().state_forwards(app_label, state)
 
@@ -91,6 +93,10 @@ class TrackUpdates(migrations.AddField):
         field = model._meta.get_field(FIELD)
         if self.existing:
             schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
+            if vendor == "postgresql":
+                schema_editor.execute(
+                    f'ALTER TABLE "{table}" ALTER COLUMN "{FIELD}" SET DEFAULT statement_timestamp()'
+                )
         elif vendor == "sqlite":
             stamp = timezone.now().strftime("%Y-%m-%d %H:%M:%S.%f")
             schema_editor.execute(

@@ -15,7 +15,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 
 UPDATED_AT = "updated_at"
@@ -76,34 +76,6 @@ class UpdatedAfterFilter(BaseFilterBackend):
                 "schema": {"type": "string", "format": "date-time"},
             }
         ]
-
-
-_with_updated_at: dict[type, type] = {}
-
-
-def serializer_with_updated_at(serializer_class):
-    """The serializer class, with a read-only `updated_at` appended when its model has one and
-    its field list lacks it. The subclass keeps the name, so the schema component keeps it."""
-    meta = getattr(serializer_class, "Meta", None)
-    model = getattr(meta, "model", None)
-    fields = getattr(meta, "fields", None)
-    if model is None or not isinstance(fields, list | tuple) or UPDATED_AT in fields:
-        return serializer_class
-    if not has_updated_at(model):
-        return serializer_class
-    if serializer_class not in _with_updated_at:
-        new_meta = type("Meta", (meta,), {"fields": [*fields, UPDATED_AT]})
-        _with_updated_at[serializer_class] = type(
-            serializer_class.__name__,
-            (serializer_class,),
-            {
-                "Meta": new_meta,
-                UPDATED_AT: serializers.DateTimeField(read_only=True, help_text="最后修改时间"),
-                "__module__": serializer_class.__module__,
-                "__doc__": serializer_class.__doc__,
-            },
-        )
-    return _with_updated_at[serializer_class]
 
 
 def representation_etag(data) -> str:

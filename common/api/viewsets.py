@@ -20,7 +20,6 @@ from common.api.changes import (
     UpdatedAfterFilter,
     if_none_match,
     representation_etag,
-    serializer_with_updated_at,
 )
 
 # HTTP method → the Django permission action (and `restrict()` action) it needs.
@@ -49,9 +48,6 @@ class ScopedViewSet(GenericViewSet):
     department_actions: tuple[str, ...] = ()
     # `updated_after` on every list (common.api.changes), after the app's own filters.
     filter_backends = [*api_settings.DEFAULT_FILTER_BACKENDS, UpdatedAfterFilter]
-
-    def get_serializer_class(self):
-        return serializer_with_updated_at(super().get_serializer_class())
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Detail reads carry an ETag of what the caller sees; a matching If-None-Match gets

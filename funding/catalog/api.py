@@ -30,6 +30,7 @@ class CatalogEditionSerializer(serializers.ModelSerializer):
             "status_display",
             "published_on",
             "entry_count",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -47,6 +48,7 @@ class CatalogEntrySerializer(serializers.ModelSerializer):
             "grade",
             "is_priority",
             "auto_admitted",
+            "updated_at",
         ]
         read_only_fields = fields
 

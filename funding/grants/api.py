@@ -42,6 +42,7 @@ class FundRoundSerializer(serializers.ModelSerializer):
             "budget",
             "status",
             "status_display",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -74,6 +75,7 @@ class GrantProjectSerializer(serializers.ModelSerializer):
             "supervisor_opinion_display",
             "supervisor_remarks",
             "supervisor_opinion_on",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -34,6 +34,7 @@ class RatingApplicationSerializer(serializers.ModelSerializer):
             "ineligibility_reasons",
             "score",
             "grade",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -57,6 +57,7 @@ class AnnualReportSerializer(serializers.ModelSerializer):
             "result_display",
             "remarks",
             "reviewed_on",
+            "updated_at",
         ]
         read_only_fields = fields
 

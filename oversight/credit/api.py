@@ -56,6 +56,7 @@ class CreditListingSerializer(serializers.ModelSerializer):
             "removal_ground",
             "removal_ground_display",
             "removal_decision_no",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -83,6 +83,7 @@ class InspectionDrawSerializer(serializers.ModelSerializer):
             "public_value_source",
             "created_at",
             *REVEALED_FIELDS,
+            "updated_at",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -164,6 +165,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "rectification_deadline",
             "rectification_verified_on",
             "published_on",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -198,6 +200,7 @@ class AuditSerializer(serializers.ModelSerializer):
             "report_no",
             "conclusion",
             "report_file",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -305,6 +308,7 @@ class CircularSerializer(serializers.ModelSerializer):
             "supervising_unit",
             "body",
             "download_url",
+            "updated_at",
         ]
         read_only_fields = fields
 

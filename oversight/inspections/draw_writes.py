@@ -91,7 +91,8 @@ def _copy_defaults(model, known: set[str]) -> tuple[list[str], str]:
 
     columns, text = [], []
     for f in model._meta.concrete_fields:
-        if f.primary_key or f.attname in known:
+        # A database default (updated_at's now()) is the database's to fill.
+        if f.primary_key or f.attname in known or f.has_db_default():
             continue
         columns.append(f.column)
         text.append("\t" + copy_text_value(f.get_db_prep_save(f.get_default(), connection)))

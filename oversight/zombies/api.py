@@ -56,6 +56,7 @@ class ZombieCaseSerializer(serializers.ModelSerializer):
             "closed_on",
             "responsible_person",
             "notes",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -56,6 +56,7 @@ class PartyOrganizationSerializer(serializers.ModelSerializer):
             "full_members",
             "probationary_members",
             "covered_organizations",
+            "updated_at",
         ]
         read_only_fields = fields
 

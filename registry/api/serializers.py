@@ -67,6 +67,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "deregistered_on",
             "revoked_on",
             "current_rating",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -85,5 +86,5 @@ class SupervisingUnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SupervisingUnit
-        fields = ["code", "name", "kind", "kind_display", "is_active"]
+        fields = ["code", "name", "kind", "kind_display", "is_active", "updated_at"]
         read_only_fields = fields

@@ -13,18 +13,27 @@ from partybuilding.models import (
     SuperiorBody,
     VolunteerDomain,
 )
-from partybuilding.reference import DISTRICT_COMMITTEE_CODE, STREET_BODY_CODES
+from partybuilding.reference import (
+    DISTRICT_COMMITTEE_CODE,
+    STREET_BODY_CODES,
+    reference_data_ensure,
+)
 from partybuilding.services import instructor_assign, party_organization_create
 from tests.registry.factories import OrganizationFactory
 
 APPROVED = datetime.date(2020, 7, 1)
 
 
+# A transactional test before this one may have flushed the rows the migrations seeded.
+
+
 def district_committee() -> SuperiorBody:
+    reference_data_ensure()
     return SuperiorBody.objects.get(code=DISTRICT_COMMITTEE_CODE)
 
 
 def street_body(index: int = 0) -> SuperiorBody:
+    reference_data_ensure()
     return SuperiorBody.objects.get(code=STREET_BODY_CODES[index])
 
 
