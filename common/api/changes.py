@@ -8,6 +8,7 @@ view of the record too, e.g. a newly visible rating)."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
@@ -35,16 +36,25 @@ def has_indexed_updated_at(model) -> bool:
 
 
 def parse_updated_after(raw: str):
-    value = parse_datetime(raw)
-    if value is None and (day := parse_date(raw)) is not None:
-        value = timezone.datetime.combine(day, timezone.datetime.min.time())
+    try:
+        value = parse_datetime(raw)
+        if value is None and (day := parse_date(raw)) is not None:
+            value = datetime.datetime.combine(day, datetime.time.min)
+    except ValueError:  # well formed but no such instant, e.g. month 13
+        value = None
     if value is None:
         raise exceptions.ValidationError(
             {UPDATED_AFTER: [f"“{raw}”不是 ISO 8601 日期时间，例如 2025-01-31T08:00:00+08:00。"]}
         )
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
+        return value.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise exceptions.ValidationError(
+            {UPDATED_AFTER: [f"“{raw}”超出可表示的日期时间范围。"]}
+        ) from None
 
 
 class UpdatedAfterFilter(BaseFilterBackend):

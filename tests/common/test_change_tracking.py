@@ -56,3 +56,31 @@ def test_raw_sql_update_stamps_and_a_no_op_update_does_not():
     with connection.cursor() as cursor:
         cursor.execute("UPDATE registry_organization SET phone = '0755-2' WHERE id = %s", [org.pk])
     assert Organization.objects.get(pk=org.pk).updated_at > old
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0001-01-01T00:00:00+14:00",  # before year 1 in UTC
+        "2025-13-01T00:00:00",  # well formed, no such month
+        "yesterday",
+    ],
+)
+def test_updated_after_out_of_range_is_a_field_error_not_a_500(raw):
+    from rest_framework.exceptions import ValidationError
+
+    from common.api.changes import UPDATED_AFTER, parse_updated_after
+
+    with pytest.raises(ValidationError) as caught:
+        parse_updated_after(raw)
+    assert UPDATED_AFTER in caught.value.detail
+
+
+def test_updated_after_keeps_the_instant_of_any_offset():
+    from common.api.changes import parse_updated_after
+
+    value = parse_updated_after("2025-01-31T20:00:00-15:30")
+    assert value == datetime.datetime(2025, 2, 1, 11, 30, tzinfo=datetime.UTC)
+    # PostgreSQL refuses offsets beyond ±15:59; in UTC the instant passes.
+    far = parse_updated_after("0159-09-16T10:31:25.25-21:55")
+    assert far.utcoffset() == datetime.timedelta(0) and far.day == 17
