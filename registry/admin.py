@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,7 +25,7 @@ from .filters import EXTENSION_FILTERS, OrganizationFilterSet
 from .forms import OrganizationAdminForm, transition_form_class
 from .imports import organizations_import
 from .models import IndustryCategory, LifecycleDecision, Organization, Rating, SupervisingUnit
-from .search import NameHasGram, is_short_term, short_name_search_available
+from .search import is_short_term, short_name_filter, short_name_search_available
 from .services import (
     REGISTRATION_FIELDS,
     organization_change,
@@ -185,7 +184,7 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
             if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
                 bit = unescape_string_literal(bit)
             if is_short_term(bit):
-                queryset = queryset.filter(NameHasGram("name", bit) | Q(uscc=bit))
+                queryset = short_name_filter(queryset, bit)
             else:
                 long_terms.append(f'"{bit}"' if " " in bit else bit)
         may_have_duplicates = False

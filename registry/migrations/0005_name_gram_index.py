@@ -3,7 +3,8 @@
 Serves admin name searches of one or two characters at 1M organizations, which the trigram
 index of 0003 cannot (see registry/search.py for the choice). PostgreSQL only: the embedded
 SQLite keeps a plain scan. The function is IMMUTABLE (it depends on its argument only; UPPER
-is immutable), which an expression index requires.
+is immutable), which an expression index requires. How the admin's query steers the
+planner to this index (or away from it for frequent terms) is in registry/search.py.
 """
 
 from django.db import migrations

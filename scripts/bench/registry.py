@@ -343,11 +343,16 @@ def _median_seconds(func, repeats: int) -> float:
 def _search_sql(term: str, *, gram: bool) -> int:
     from django.db import connection
 
-    where = (
-        "registry_name_grams(name) @> ARRAY[UPPER(%s)::text]"
-        if gram
-        else "UPPER(name::text) LIKE '%%' || UPPER(%s) || '%%'"
-    )
+    from registry.models import Organization
+    from registry.search import FREQUENT_TERM_ROWS, _estimated_rows
+
+    grams = "registry_name_grams(name) @> ARRAY[UPPER(%s)::text]"
+    if not gram:
+        where = "UPPER(name::text) LIKE '%%' || UPPER(%s) || '%%'"
+    elif _estimated_rows(Organization, term) > FREQUENT_TERM_ROWS:
+        where = grams
+    else:  # the plan registry.search picks for a selective term, in raw SQL
+        where = f"id = ANY(ARRAY(SELECT id FROM registry_organization WHERE {grams}))"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, name, uscc FROM registry_organization WHERE {where} "

@@ -61,8 +61,11 @@ def _admin_search(term: str) -> set[str]:
     return set(queryset.values_list("name", flat=True))
 
 
+@pytest.mark.parametrize("frequent", [False, True], ids=["selective-plan", "frequent-plan"])
 @pytest.mark.parametrize("term", TERMS)
-def test_short_terms_find_exactly_what_icontains_finds(register, term):
+def test_short_terms_find_exactly_what_icontains_finds(register, term, frequent, monkeypatch):
+    # Both plans of registry.search.short_name_filter: ids from the index, or the predicate.
+    monkeypatch.setattr("registry.search.FREQUENT_TERM_ROWS", -1 if frequent else 10**9)
     expected = set(Organization.objects.filter(name__icontains=term).values_list("name", flat=True))
     gram = set(
         Organization.objects.filter(NameHasGram("name", term)).values_list("name", flat=True)
