@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import admin, messages
+from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_actions import run_on_selection
@@ -24,6 +25,7 @@ from .filters import EXTENSION_FILTERS, OrganizationFilterSet
 from .forms import OrganizationAdminForm, transition_form_class
 from .imports import organizations_import
 from .models import IndustryCategory, LifecycleDecision, Organization, Rating, SupervisingUnit
+from .search import is_short_term, short_name_filter, short_name_search_available
 from .services import (
     REGISTRATION_FIELDS,
     organization_change,
@@ -170,6 +172,27 @@ class OrganizationAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # DESIGN.md §3: a register entry is never deleted
+
+    def get_search_results(self, request, queryset, search_term):
+        # Terms of 1–2 characters go to the name-gram GIN index (registry/search.py): the
+        # trigram index behind Django's icontains cannot serve them. Longer terms, and every
+        # term on SQLite, keep Django's search (name icontains or exact USCC).
+        if not short_name_search_available():
+            return super().get_search_results(request, queryset, search_term)
+        long_terms = []
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            if is_short_term(bit):
+                queryset = short_name_filter(queryset, bit)
+            else:
+                long_terms.append(f'"{bit}"' if " " in bit else bit)
+        may_have_duplicates = False
+        if long_terms:
+            queryset, may_have_duplicates = super().get_search_results(
+                request, queryset, " ".join(long_terms)
+            )
+        return queryset, may_have_duplicates
 
     # ------------------------------------------------------------------ Excel export / import
 

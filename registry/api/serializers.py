@@ -5,17 +5,18 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.fast import FastRepresentationMixin
 from common.api.fields import ChoiceLabelField
 from registry.models import IndustryCategory, Organization, SupervisingUnit
 
 
-class IndustryCategoryBriefSerializer(serializers.ModelSerializer):
+class IndustryCategoryBriefSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     class Meta:
         model = IndustryCategory
         fields = ["code", "name"]
 
 
-class OrganizationBriefSerializer(serializers.ModelSerializer):
+class OrganizationBriefSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """An organization as other records name it: its USCC and name (one definition for every
     resource that points at an organization)."""
 
@@ -25,7 +26,7 @@ class OrganizationBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SupervisingUnitBriefSerializer(serializers.ModelSerializer):
+class SupervisingUnitBriefSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     class Meta:
         model = SupervisingUnit
         fields = ["code", "name"]
@@ -36,7 +37,7 @@ class CurrentRatingSerializer(serializers.Serializer):
     expires_on = serializers.DateField(help_text="有效期至")
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """社会组织. Reads annotations of `registry.api.views.organization_api_queryset`."""
 
     org_type_display = ChoiceLabelField(source="org_type")
@@ -79,7 +80,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return {"grade": grade, "expires_on": obj.current_rating_expires_on.isoformat()}
 
 
-class SupervisingUnitSerializer(serializers.ModelSerializer):
+class SupervisingUnitSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """业务主管单位."""
 
     kind_display = ChoiceLabelField(source="kind")

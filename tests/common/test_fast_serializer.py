@@ -1,0 +1,53 @@
+"""FastRepresentationMixin renders exactly what DRF renders (issue 14 item 5)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from rest_framework import serializers
+
+from common.api.changes import serializer_with_updated_at
+from common.api.fast import FastRepresentationMixin
+from registry.api.serializers import OrganizationSerializer
+from registry.api.views import OrganizationViewSet
+from registry.models import Organization, Rating
+from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _drf_twin(serializer_class):
+    """The same serializer with DRF's own to_representation, nested serializers included."""
+    namespace = {}
+    for name, field in serializer_class._declared_fields.items():
+        if isinstance(field, FastRepresentationMixin):
+            twin = _drf_twin(type(field))
+            namespace[name] = twin(read_only=True, allow_null=getattr(field, "allow_null", False))
+    namespace["to_representation"] = serializers.ModelSerializer.to_representation
+    return type(f"Drf{serializer_class.__name__}", (serializer_class,), namespace)
+
+
+def test_organization_list_rows_are_identical_to_drf(rf):
+    unit = SupervisingUnitFactory()
+    OrganizationFactory(supervising_unit=unit, registered_capital=Decimal("30000.5"))
+    OrganizationFactory(
+        supervising_unit=None, status="deregistered", deregistered_on=datetime.date(2024, 1, 2)
+    )
+    rated = OrganizationFactory(supervising_unit=unit)
+    Rating.objects.create(
+        organization=rated,
+        grade="4A",
+        awarded_on=datetime.date(2024, 1, 1),
+        expires_on=datetime.date(2099, 1, 1),
+    )
+    view = OrganizationViewSet()
+    view._scope_applied = True
+    view.queryset = Organization.objects.all()
+    rows = list(view.get_queryset().order_by("pk"))
+    fast = serializer_with_updated_at(OrganizationSerializer)
+    expected = _drf_twin(fast)(rows, many=True).data
+    assert fast(rows, many=True).data == expected
+    assert any(row["current_rating"] for row in expected)
+    assert any(row["supervising_unit"] is None for row in expected)
