@@ -11,9 +11,6 @@ class CommonConfig(AppConfig):
         from common import audit_signals  # noqa: F401
         from common.api import schema  # noqa: F401
         from common.history import expose_history_models
-        from common.token_cache import connect as connect_token_cache
-
-        connect_token_cache()  # revoking or deactivating drops the cached token at once
 
         # The legal-period table lives in common.policy, outside common.models.
         expose_history_models(self)

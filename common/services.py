@@ -16,7 +16,6 @@ from . import audit
 from .actors import saved_user
 from .audit_models import AuditAction
 from .models import ApiToken, DepartmentMembership, hash_token_key
-from .token_cache import token_cache_refresh
 
 TOKEN_KEY_PREFIX = "so_"
 # Refresh last_used_at at most this often, so authentication is not one write per request.
@@ -135,4 +134,3 @@ def api_token_touch(*, token: ApiToken, now: datetime.datetime | None = None) ->
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-        token_cache_refresh(token)  # else the cached copy would ask for this write again
