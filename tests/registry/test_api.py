@@ -160,7 +160,7 @@ def test_organization_list_is_one_page_query_plus_count():
     with CaptureQueriesContext(connection) as ctx:
         client.get(LIST_URL, {"status": "active", "ordering": "name"})
     sqls = [q["sql"] for q in ctx.captured_queries]
-    # COUNT(*) and the page (units, categories and ratings joined or subqueried); the token
-    # lookup of the first request is cached (common.token_cache)
-    assert len(sqls) == 2, sqls
+    # The token (with user and membership, one query), COUNT(*) and the page (units,
+    # categories and ratings joined or subqueried).
+    assert len(sqls) == 3, sqls
     assert not any("DISTINCT" in sql for sql in sqls)
