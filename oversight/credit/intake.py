@@ -187,7 +187,9 @@ def _second_mailing_errors(
     """D6, R-CRD-03: a second mailing follows an unsigned first one of the same organization,
     at least CREDIT_UNREACHABLE_MIN_INTERVAL_DAYS (in force on its date) later."""
     if first is None or first.organization_id != letter.organization_id:
-        return {"mailing": ["第二次寄送须在该组织第一次寄送的信函之后登记：未找到其第一次寄送的信函。"]}
+        return {
+            "mailing": ["第二次寄送须在该组织第一次寄送的信函之后登记：未找到其第一次寄送的信函。"]
+        }
     if first.mailing != LetterMailing.FIRST:
         return {"mailing": ["第二次寄送只能对应一封第一次寄送的信函。"]}
     errors: dict[str, list[str]] = {}
@@ -266,8 +268,8 @@ def special_letter_record(
 
 
 def _outcome_open(letter: SpecialLetter) -> SpecialLetter:
-    letter = SpecialLetter.objects.select_for_update().select_related("organization").get(
-        pk=letter.pk
+    letter = (
+        SpecialLetter.objects.select_for_update().select_related("organization").get(pk=letter.pk)
     )
     if letter.signed_for or letter.returned_on is not None:
         state = "签收" if letter.signed_for else f"于{letter.returned_on}退回"
