@@ -169,7 +169,7 @@ def _first_letter_for(
     if given is not None:
         return SpecialLetter.objects.select_for_update().filter(pk=given.pk).first()
     return (
-        SpecialLetter.objects.select_for_update()
+        SpecialLetter.objects.select_for_update(of=("self",))
         .filter(
             organization=organization,
             mailing=LetterMailing.FIRST,
