@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "audits", "description": "审计"},
         {"name": "circulars", "description": "通报"},
         {"name": "credit_listings", "description": "信用名录"},
+        {"name": "special_letters", "description": "专项信函"},
         {"name": "zombie_cases", "description": "僵尸型社会组织"},
         {"name": "party_building", "description": "党建"},
         {"name": "grants", "description": "专项资金"},

@@ -174,6 +174,7 @@ class SpecialLetterSerializer(serializers.ModelSerializer):
             "return_reason_display",
             "has_sent_evidence",
             "has_return_evidence",
+            "updated_at",  # declared here: the write actions' responses use this class too
         ]
         read_only_fields = fields
 

@@ -79,9 +79,7 @@ def test_staff_need_the_model_permission(units):
     viewer = token_client(make_staff_user(perms=["oversight.view_specialletter"]))
     assert viewer.post(URL, letter_body(org), format="json").status_code == 403
     clerk = token_client(
-        make_staff_user(
-            perms=["oversight.view_specialletter", "oversight.add_specialletter"]
-        )
+        make_staff_user(perms=["oversight.view_specialletter", "oversight.add_specialletter"])
     )
     created = clerk.post(URL, letter_body(org), format="json")
     assert created.status_code == 201
@@ -89,8 +87,6 @@ def test_staff_need_the_model_permission(units):
     signed = clerk.post(f"{URL}{letter_id}/signed/", format="json")
     assert signed.status_code == 403  # recording the outcome is a change
     changer = token_client(
-        make_staff_user(
-            perms=["oversight.view_specialletter", "oversight.change_specialletter"]
-        )
+        make_staff_user(perms=["oversight.view_specialletter", "oversight.change_specialletter"])
     )
     assert changer.post(f"{URL}{letter_id}/signed/", format="json").json()["signed_for"] is True
