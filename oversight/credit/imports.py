@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from common.excel import (
     CellError,
     RowError,
+    Sheet,
     is_blank,
     parse_bool_cell,
     parse_date_cell,
@@ -180,6 +181,25 @@ def _service_errors(
     ]
 
 
+def _parse_rows(
+    sheet: Sheet, columns: Sequence[Column], errors: list[RowError]
+) -> list[tuple[int, dict[str, Any], bool]]:
+    """Each row's parsed cells, and whether any cell was refused (reported in `errors`)."""
+    parsed: list[tuple[int, dict[str, Any], bool]] = []
+    for row in sheet.rows:
+        values, bad = {}, bool(row.refused)
+        for column in columns:
+            if column.header in row.refused:
+                continue
+            try:
+                values[column.field] = _parse_cell(column, row.values.get(column.header))
+            except CellError as exc:
+                errors.append(RowError(row.number, column.header, str(exc)))
+                bad = True
+        parsed.append((row.number, values, bad))
+    return parsed
+
+
 def _run_import(
     *,
     fileobj: IO[bytes],
@@ -196,18 +216,7 @@ def _run_import(
         max_rows=MAX_ROWS,
     )
     result = IntakeImportResult(errors=list(sheet.errors))
-    parsed: list[tuple[int, dict[str, Any], bool]] = []
-    for row in sheet.rows:
-        values, bad = {}, bool(row.refused)
-        for column in columns:
-            if column.header in row.refused:
-                continue
-            try:
-                values[column.field] = _parse_cell(column, row.values.get(column.header))
-            except CellError as exc:
-                result.errors.append(RowError(row.number, column.header, str(exc)))
-                bad = True
-        parsed.append((row.number, values, bad))
+    parsed = _parse_rows(sheet, columns, result.errors)
     organizations = _organizations(
         {v["organization"] for _, v, _ in parsed if v.get("organization")}
     )
