@@ -56,6 +56,16 @@ def _create_sql(vendor: str, table: str) -> list[str]:
     return []
 
 
+def _sqlite_guarded(schema_editor, table: str) -> bool:
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
+            "AND name LIKE %s",
+            [table, "%no_update"],
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def _field() -> models.DateTimeField:
     return models.DateTimeField("更新时间", auto_now=True, db_index=True, db_default=Now())
 
@@ -105,6 +115,11 @@ class TrackUpdates(migrations.AddField):
             schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
         else:
             super().database_forwards(app_label, schema_editor, from_state, to_state)
+        if vendor == "sqlite" and _sqlite_guarded(schema_editor, table):
+            # SQLite stamps with a second UPDATE after the row's own, which a guard refusing
+            # updates of a finished record (an executed draw, a decision) would refuse too.
+            # There `auto_now` alone keeps updated_at (SQLite is the development path only).
+            return
         for sql in _create_sql(vendor, table):
             schema_editor.execute(sql)
 

@@ -4,7 +4,7 @@ live in its own `api.py`."""
 from rest_framework.routers import SimpleRouter
 
 from oversight.annual_reports.api import AnnualReportViewSet
-from oversight.credit.api import CreditListingViewSet
+from oversight.credit.api import CreditListingViewSet, SpecialLetterViewSet
 from oversight.inspections.api import (
     AuditViewSet,
     CircularViewSet,
@@ -19,6 +19,7 @@ router.register("inspection-draws", InspectionDrawViewSet, basename="inspection-
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("audits", AuditViewSet, basename="audit")
 router.register("credit-listings", CreditListingViewSet, basename="credit-listing")
+router.register("special-letters", SpecialLetterViewSet, basename="special-letter")
 router.register("zombie-cases", ZombieCaseViewSet, basename="zombie-case")
 router.register("circulars", CircularViewSet, basename="circular")
 

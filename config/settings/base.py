@@ -152,6 +152,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EXCEL_MAX_PART_BYTES = int(os.environ.get("EXCEL_MAX_PART_BYTES", str(400 * 1024 * 1024)))
 EXCEL_MAX_TOTAL_BYTES = int(os.environ.get("EXCEL_MAX_TOTAL_BYTES", str(512 * 1024 * 1024)))
 EXCEL_MAX_SHARED_STRINGS = int(os.environ.get("EXCEL_MAX_SHARED_STRINGS", "3000000"))
+# Evidence files attached to records (common.uploads): PDF/OFD/JPG/PNG up to this size.
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process (embedded default).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -238,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "audits", "description": "审计"},
         {"name": "circulars", "description": "通报"},
         {"name": "credit_listings", "description": "信用名录"},
+        {"name": "special_letters", "description": "专项信函"},
         {"name": "zombie_cases", "description": "僵尸型社会组织"},
         {"name": "party_building", "description": "党建"},
         {"name": "grants", "description": "专项资金"},

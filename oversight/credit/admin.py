@@ -1,9 +1,10 @@
 """Admin of the credit lists (DESIGN.md §4.4): decisions are read-only records (written only by
-oversight.credit_services); proposals are worked through actions — 提议, 批准 (four eyes, bulk,
+oversight.credit.services); proposals are worked through actions — 提议, 批准 (four eyes, bulk,
 one document number per organization), 驳回 — and a dry-run page shows what the rules would
-propose on a date without writing anything.
+propose on a date without writing anything. Penalties and special letters, the rules' input,
+are entered in admin_intake.py.
 
-Imported by oversight/admin.py (`from . import admin_credit  # noqa: F401`)."""
+Imported by oversight/admin.py (`from oversight.credit import admin as credit_admin`)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from common.admin_actions import run_on_selection
+from oversight.credit import admin_intake  # noqa: F401  (penalties, special letters)
 from oversight.credit.choices import CreditGround, CreditList, DecisionAction
 from oversight.credit.models import (
     CreditListing,
     CreditProposal,
     CreditRemoval,
-    Penalty,
-    SpecialLetter,
 )
 from oversight.credit.runs import credit_rules_run
 from oversight.credit.selectors import active_listings
@@ -49,23 +49,6 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(Penalty)
-class PenaltyAdmin(ReadOnlyRecordAdmin):
-    list_display = ["organization", "kind", "amount", "decided_on", "decision_no"]
-    list_filter = ["kind", "decided_on"]
-    search_fields = ["organization__name", "=organization__uscc", "decision_no"]
-    list_select_related = ["organization"]
-    date_hierarchy = "decided_on"
-
-
-@admin.register(SpecialLetter)
-class SpecialLetterAdmin(ReadOnlyRecordAdmin):
-    list_display = ["organization", "sent_on", "tracking_no", "signed_for", "returned_on"]
-    list_filter = ["signed_for", "sent_on"]
-    search_fields = ["organization__name", "=organization__uscc", "tracking_no"]
-    list_select_related = ["organization"]
 
 
 class ActiveListingFilter(admin.SimpleListFilter):

@@ -67,6 +67,24 @@ class PenaltyKind(models.TextChoices):
     CHANGE_REVOKED = "change_revoked", "撤销变更登记"
 
 
+class LetterMailing(models.IntegerChoices):
+    """专项信函的寄送次序: R-CRD-03 needs two mailings to the registered address (D6)."""
+
+    FIRST = 1, "第一次"
+    SECOND = 2, "第二次"
+
+
+class LetterReturnReason(models.TextChoices):
+    """退回原因 as the postal service's return slip (退改批条) states it."""
+
+    NO_SUCH_UNIT = "no_such_unit", "原址查无此单位"
+    MOVED = "moved", "迁移新址不明"
+    ADDRESS_UNCLEAR = "address_unclear", "地址不详"
+    REFUSED = "refused", "拒收"
+    UNCLAIMED = "unclaimed", "逾期无人领取"
+    OTHER = "other", "其他"
+
+
 class DecisionAction(models.TextChoices):
     LIST = "list", "列入"
     REMOVE = "remove", "移出"

@@ -15,8 +15,8 @@ is dated 2021–2022, nothing after 2022-12-31. The bureau's practice in the dem
   (R-CRD-07, rectified);
 * the organizations whose two special letters came back unsigned in 2021 are listed as
   unreachable (R-CRD-02(6)), overdue rectifications as R-CRD-02(3);
-* warnings and small fines (Penalty rows, written directly: no service records penalties),
-  for organizations picked with a fixed seed: a warning in late 2021 lists an organization
+* warnings and small fines, recorded by a demo clerk through `penalty_record` on their
+  dates, for organizations picked with a fixed seed: a warning in late 2021 lists an organization
   with an otherwise clean record (R-CRD-02(5)) and the listing is removed six months later,
   nothing to rectify; organizations listed for their missing 2020 report that filed neither
   it nor the 2021 one are warned for each, and the second warning within three years puts
@@ -43,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -56,11 +57,11 @@ from oversight.credit.choices import (
     PenaltyKind,
     ProposalStatus,
 )
+from oversight.credit.intake import penalty_record
 from oversight.credit.models import (
     CreditListing,
     CreditProposal,
     CreditRemoval,
-    Penalty,
     SpecialLetter,
 )
 from oversight.credit.runs import credit_rules_run
@@ -219,7 +220,7 @@ def _unfiled(demo_ids: set[int]) -> list[Organization]:
 
 
 def _penalties_seed(
-    rng: random.Random, clean: list[Organization], unfiled: list[Organization]
+    rng: random.Random, clean: list[Organization], unfiled: list[Organization], clerk
 ) -> _Penalties:
     # Shuffled first, then the organizations ordered to rectify skipped: the draws decide
     # who they are, so they shift no other organization's pick.
@@ -255,21 +256,20 @@ def _penalties_seed(
         penalty(org, datetime.date(2022, 6, 2), datetime.date(2022, 6, 24), kind)
     planned.sort(key=lambda x: (x[1], x[0].uscc))
     seq: Counter[int] = Counter()
-    rows = []
     for org, day, kind, amount, facts in planned:
         seq[day.year] += 1
-        rows.append(
-            Penalty(
-                organization=org,
-                kind=kind,
-                amount=amount,
-                decided_on=day,
-                decision_no=PENALTY_NO.format(year=day.year, seq=seq[day.year]),
-                facts=f"{facts}。",
-                legal_basis=LEGAL_BASIS.get(org.org_type, ""),
-            )
+        penalty_record(
+            organization=org,
+            kind=kind,
+            amount=amount,
+            decided_on=day,
+            decision_no=PENALTY_NO.format(year=day.year, seq=seq[day.year]),
+            authority=settings.CREDIT_AUTHORITY,
+            facts=f"{facts}。",
+            legal_basis=LEGAL_BASIS.get(org.org_type, ""),
+            actor=clerk,
+            at=_at(day, 16),
         )
-    Penalty.objects.bulk_create(rows)
     return _Penalties(early, repeated, pool, defaulter[0] if defaulter else None)
 
 
@@ -419,7 +419,7 @@ def credit_demo_seed() -> CreditSeedResult | None:
     rng = random.Random(CREDIT_SEED)
     demo_ids = _demo_ids()
     desk = _Desk(demo_ids)
-    penalties = _penalties_seed(rng, _clean(demo_ids), _unfiled(demo_ids))
+    penalties = _penalties_seed(rng, _clean(demo_ids), _unfiled(demo_ids), desk.proposer)
 
     # 2021: the 2020 reports (the 2019 ones were handled in the 2020 annual inspection).
     desk.run(D(2021, 6, 1))

@@ -1,4 +1,5 @@
-"""CreditListingFilterSet, shared by the admin, the API and the public page."""
+"""CreditListingFilterSet (shared by the admin, the API and the public page) and
+SpecialLetterFilterSet (the API)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from oversight.credit.choices import CreditGround, CreditList, DecisionAction
-from oversight.credit.models import CreditListing
+from oversight.credit.choices import CreditGround, CreditList, DecisionAction, LetterMailing
+from oversight.credit.models import CreditListing, SpecialLetter
 from oversight.credit.selectors import active_listings
 from registry.filters import OrganizationRecordFilterSet
 
@@ -45,3 +46,31 @@ class CreditListingFilterSet(OrganizationRecordFilterSet):
         # The selector is the one definition of "active" (rules, standing, public page).
         active = active_listings(on=timezone.localdate()).values("pk")
         return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+
+
+class SpecialLetterFilterSet(OrganizationRecordFilterSet):
+    """Special letters (R-CRD-03); `returned` means the return is recorded (D15)."""
+
+    mailing = django_filters.ChoiceFilter(choices=LetterMailing.choices, label="寄送次序")
+    signed_for = django_filters.BooleanFilter(label="已签收")
+    returned = django_filters.BooleanFilter(
+        field_name="returned_on", lookup_expr="isnull", exclude=True, label="已退回"
+    )
+    sent_after = django_filters.DateFilter(
+        field_name="sent_on", lookup_expr="gte", label="寄出日期起"
+    )
+    sent_before = django_filters.DateFilter(
+        field_name="sent_on", lookup_expr="lte", label="寄出日期止"
+    )
+
+    class Meta:
+        model = SpecialLetter
+        fields = [
+            "mailing",
+            "signed_for",
+            "returned",
+            "sent_after",
+            "sent_before",
+            "organization_uscc",
+            "supervising_unit_code",
+        ]

@@ -14,13 +14,17 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
+from common.uploads import validate_evidence_file
 from oversight.credit.choices import (
     CreditGround,
     CreditList,
     DecisionAction,
+    LetterMailing,
+    LetterReturnReason,
     PenaltyKind,
     ProposalStatus,
     RemovalGround,
@@ -29,7 +33,8 @@ from registry.models import Organization
 
 
 class Penalty(models.Model):
-    """行政处罚: a warning, fine or heavier sanction (R-CRD-02(5), R-CRD-05(3)(4)(5)(7))."""
+    """行政处罚: a warning, fine or heavier sanction (R-CRD-02(5), R-CRD-05(3)(4)(5)(7)),
+    recorded by `penalty_record` from the admin or an Excel import; history kept."""
 
     scope_unit_path = "organization__supervising_unit"
 
@@ -46,10 +51,19 @@ class Penalty(models.Model):
     )
     decided_on = models.DateField("处罚决定日期")
     decision_no = models.CharField("处罚决定书文号", max_length=100, unique=True)
+    authority = models.CharField("作出处罚决定机关", max_length=100)
     facts = models.TextField("违法事实", blank=True)
     legal_basis = models.CharField("处罚依据", max_length=200, blank=True)
+    evidence = models.FileField(
+        "处罚决定书（扫描件）",
+        upload_to="credit/penalties/%Y/",
+        blank=True,
+        validators=[validate_evidence_file],
+        help_text="PDF、OFD、JPG 或 PNG，不超过 20 MB。",
+    )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "行政处罚"
@@ -64,15 +78,22 @@ class Penalty(models.Model):
                 name="%(app_label)s_%(class)s_fine_has_amount",
                 violation_error_message="罚款须填写金额。",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="fine") | Q(amount=0),
+                name="%(app_label)s_%(class)s_amount_only_for_fines",
+                violation_error_message="只有罚款填写金额，其他处罚种类金额为0。",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organization} {self.get_kind_display()} {self.decision_no}"
 
 
-class SpecialLetter(models.Model):
+class SpecialLetter(ChangeTracked):
     """专项信函: a letter sent to the registered address; two unsigned ones mean unreachable
-    (R-CRD-03, D6: both dates recorded, minimum interval configurable)."""
+    (R-CRD-03, D6: both dates recorded, minimum interval configurable; D15: unsigned only
+    once its return is recorded). A second mailing names the first it follows. Written by
+    `special_letter_record` / `special_letter_return_record`; history kept."""
 
     scope_unit_path = "organization__supervising_unit"
 
@@ -82,21 +103,71 @@ class SpecialLetter(models.Model):
         on_delete=models.PROTECT,
         related_name="special_letters",
     )
+    mailing = models.PositiveSmallIntegerField(
+        "寄送次序", choices=LetterMailing.choices, default=LetterMailing.FIRST
+    )
+    first_letter = models.OneToOneField(
+        "self",
+        verbose_name="第一次寄送的信函",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_letter",
+    )
+    # R-CRD-03: the registered address (住所) when the letter was sent, as it was then.
+    address = models.CharField("寄送地址（登记住所）", max_length=200, blank=True)
     sent_on = models.DateField("寄出日期")
-    tracking_no = models.CharField("邮件号", max_length=50, blank=True)
+    tracking_no = models.CharField("EMS邮件号", max_length=50, blank=True)
     signed_for = models.BooleanField("已签收", default=False)
     returned_on = models.DateField("退回日期", null=True, blank=True)
+    return_reason = models.CharField(
+        "退回原因", max_length=20, choices=LetterReturnReason.choices, blank=True
+    )
+    sent_evidence = models.FileField(
+        "寄件凭证",
+        upload_to="credit/letters/%Y/",
+        blank=True,
+        validators=[validate_evidence_file],
+        help_text="EMS 详情单或寄件回执；PDF、OFD、JPG 或 PNG，不超过 20 MB。",
+    )
+    return_evidence = models.FileField(
+        "退件凭证",
+        upload_to="credit/letters/%Y/",
+        blank=True,
+        validators=[validate_evidence_file],
+        help_text="退回的信封、退改批条或 EMS 投递记录；PDF、OFD、JPG 或 PNG，不超过 20 MB。",
+    )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = "专项信函"
         verbose_name_plural = "专项信函"
         ordering = ["-sent_on"]
         indexes = [models.Index(fields=["organization", "sent_on"], name="oversight_letter_org")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(returned_on__isnull=True) | Q(returned_on__gte=models.F("sent_on")),
+                name="%(app_label)s_%(class)s_returned_after_sent",
+                violation_error_message="退回日期不能早于寄出日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_for=False) | Q(returned_on__isnull=True),
+                name="%(app_label)s_%(class)s_signed_or_returned",
+                violation_error_message="已签收的信函不能同时登记退回。",
+            ),
+            models.CheckConstraint(
+                condition=Q(mailing=1, first_letter__isnull=True)
+                | Q(mailing=2, first_letter__isnull=False),
+                name="%(app_label)s_%(class)s_second_follows_first",
+                violation_error_message="第二次寄送须对应一封第一次寄送的信函。",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.organization} {self.sent_on} {'已签收' if self.signed_for else '未签收'}"
+        state = "已签收" if self.signed_for else ("已退回" if self.returned_on else "未签收")
+        return f"{self.organization} {self.get_mailing_display()} {self.sent_on} {state}"
 
 
 class CreditListing(ChangeTracked):

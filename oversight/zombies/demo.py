@@ -23,7 +23,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from oversight.annual_reports.models import AnnualReport
-from oversight.credit.models import SpecialLetter
+from oversight.credit.choices import LetterMailing, LetterReturnReason
+from oversight.credit.intake import special_letter_record, special_letter_return_record
 from oversight.inspections.choices import AuditKind
 from oversight.inspections.models import Audit
 from oversight.zombies.choices import ZombieStage
@@ -120,17 +121,7 @@ def zombie_demo_seed() -> int:
             .values_list("pk", flat=True)
         )
         chosen = rng.sample(pool, CASES - len(flags))
-        SpecialLetter.objects.bulk_create(
-            SpecialLetter(
-                organization_id=pk,
-                sent_on=sent_on,
-                tracking_no=f"EMS{ZOMBIE_SEED % 10000:04d}{pk:06d}{i}",
-                signed_for=False,
-                returned_on=sent_on + datetime.timedelta(days=7),
-            )
-            for pk in chosen
-            for i, sent_on in enumerate(LETTERS_ON)
-        )
+        _letters_returned(chosen)
         zombie_detect(as_of=DETECTED_ON, at=_at(DETECTED_ON))
         flags = _active_flags()
     # Those that meet the most criteria first, then by code: a stable, explainable choice.
@@ -141,6 +132,30 @@ def zombie_demo_seed() -> int:
     for n, (flag, outcome) in enumerate(zip(flags, outcomes, strict=True), start=1):
         _one_case(rng, flag, outcome, n)
     return len(flags)
+
+
+def _letters_returned(org_ids: list[int]) -> None:
+    """Two special letters to each registered address, both back unsigned a week later
+    (R-CRD-03, R-ZMB-01(4)), recorded through the credit intake services on their dates."""
+    for org in Organization.objects.filter(pk__in=org_ids).order_by("pk"):
+        first = None
+        for i, sent_on in enumerate(LETTERS_ON):
+            letter = special_letter_record(
+                organization=org,
+                sent_on=sent_on,
+                tracking_no=f"EMS{ZOMBIE_SEED % 10000:04d}{org.pk:06d}{i}",
+                mailing=LetterMailing.SECOND if first else LetterMailing.FIRST,
+                first_letter=first,
+                at=_at(sent_on),
+            )
+            returned_on = sent_on + datetime.timedelta(days=7)
+            special_letter_return_record(
+                letter=letter,
+                returned_on=returned_on,
+                return_reason=LetterReturnReason.NO_SUCH_UNIT,
+                at=_at(returned_on),
+            )
+            first = letter
 
 
 def _decision(stage: ZombieStage, on: datetime.date, n: int) -> dict[str, str]:

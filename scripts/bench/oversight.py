@@ -365,12 +365,12 @@ def _ensure_bench_credit_records(years: range) -> None:
         cursor.execute(
             """
             INSERT INTO oversight_penalty (organization_id, kind, amount, decided_on,
-                                           decision_no, facts, legal_basis)
+                                           decision_no, facts, legal_basis, authority, evidence)
             SELECT o.id,
                    (ARRAY['warning','fine','fine','suspension'])[1 + o.id %% 4],
                    CASE o.id %% 4 WHEN 1 THEN 2000 WHEN 2 THEN 80000 ELSE 0 END,
                    DATE '2025-06-30' - (o.id %% 1000)::int,
-                   'BENCH-P-' || o.id || '-' || g.n, '基准测试', ''
+                   'BENCH-P-' || o.id || '-' || g.n, '基准测试', '', '基准测试', ''
             FROM registry_organization o
             CROSS JOIN generate_series(1, 2) g(n)
             WHERE o.id %% 333 = 0 AND (g.n = 1 OR o.id %% 2 = 0)
@@ -382,9 +382,12 @@ def _ensure_bench_credit_records(years: range) -> None:
         cursor.execute(
             """
             INSERT INTO oversight_specialletter (organization_id, sent_on, tracking_no,
-                                                 signed_for, returned_on)
+                                                 signed_for, returned_on, mailing, address,
+                                                 return_reason, sent_evidence,
+                                                 return_evidence, updated_at)
             SELECT o.id, DATE '2025-03-01' + g.n * 30, 'BENCH-L-' || o.id || '-' || g.n,
-                   false, DATE '2025-03-08' + g.n * 30
+                   false, DATE '2025-03-08' + g.n * 30, 1, '基准测试', 'no_such_unit', '', '',
+                   now()
             FROM (SELECT id FROM registry_organization WHERE id %% 997 = 0 LIMIT %(n)s) o
             CROSS JOIN generate_series(0, 1) g(n)
             """,

@@ -81,6 +81,7 @@ class PenaltyFactory(factory.django.DjangoModelFactory):
     )
     decided_on = datetime.date(2024, 3, 1)
     decision_no = factory.Sequence(lambda n: f"福民罚〔2024〕{n}号")
+    authority = "深圳市福田区民政局"
     facts = "未按规定开展活动"
 
 

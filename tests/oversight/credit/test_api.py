@@ -1,5 +1,6 @@
-"""API credit-listings/: generic scope tests (a department sees only its organizations'
-listings, 404 otherwise) and the flattened removal with the `active` filter."""
+"""API credit-listings/ and special-letters/: generic scope tests (a department sees only its
+organizations' records, 404 otherwise) and the flattened removal with the `active` filter.
+Recording letters through the API: test_intake_api.py."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import pytest
 
 from common.testing.api import ScopedAPITestCase, make_staff_user, token_client
 from oversight.credit.choices import CreditGround, CreditList, RemovalGround
-from oversight.credit.models import CreditListing
+from oversight.credit.models import CreditListing, SpecialLetter
 from oversight.credit.services import credit_removal_create
-from tests.oversight.factories import make_clerks, make_listing
+from tests.oversight.factories import SpecialLetterFactory, make_clerks, make_listing
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
 D = datetime.date
@@ -28,6 +29,20 @@ class TestCreditListingAPI(ScopedAPITestCase):
     def create_object(self, *, unit):
         org = OrganizationFactory(supervising_unit=unit)
         return make_listing(org, CreditGround.A5_WARNING_OR_SMALL_FINE, D(2023, 1, 1))
+
+
+class TestSpecialLetterAPI(ScopedAPITestCase):
+    model = SpecialLetter
+    basename = "special-letter"
+    lookup_field = "id"
+    # POST special-letters/, …/return/ and …/signed/: tests/oversight/credit/test_intake_api.py
+    extra_covered_routes = ("special-letter-record-return", "special-letter-record-signed")
+
+    def create_unit(self):
+        return SupervisingUnitFactory()
+
+    def create_object(self, *, unit):
+        return SpecialLetterFactory(organization=OrganizationFactory(supervising_unit=unit))
 
 
 @pytest.mark.django_db
