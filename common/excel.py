@@ -340,36 +340,7 @@ def _read_sheet(
             continue
         if max_rows is not None and len(rows) >= max_rows:
             raise ExcelFormatError(f"数据行超过 {max_rows} 行，请拆分后分批导入。")
-        values: dict[str, Any] = {}
-        refused: set[str] = set()
-        for index, cell in enumerate(cells):
-            header = headers[index] if index < len(headers) else ""
-            if not header:
-                if not is_blank(cell.value):
-                    errors.append(
-                        RowError(
-                            number,
-                            f"{get_column_letter(index + 1)}列",
-                            "该列没有表头，数据无法识别；请删除该列数据或补上表头。",
-                        )
-                    )
-                continue
-            if _is_formula(cell):
-                errors.append(
-                    RowError(
-                        number,
-                        header,
-                        "单元格含有公式（或以“=”开头），不接受公式；"
-                        "请复制后“选择性粘贴为数值”，或去掉开头的“=”。",
-                    )
-                )
-                refused.add(header)
-                continue
-            values[header] = cell.value
-        for header in headers:
-            if header and header not in values and header not in refused:
-                values[header] = None
-        rows.append(SheetRow(number=number, values=values, refused=frozenset(refused)))
+        rows.append(_data_row(cells, headers=headers, number=number, errors=errors))
         if progress is not None and len(rows) % PROGRESS_ROWS == 0:
             progress("read", len(rows), max(expected, len(rows)))
     if progress is not None:
@@ -379,6 +350,41 @@ def _read_sheet(
     if not rows:
         raise ExcelFormatError(f"Excel 文件只有表头（第{header_row}行），没有数据行。")
     return Sheet(headers=[h for h in headers if h], rows=rows, errors=errors)
+
+
+def _data_row(cells: Any, *, headers: list[str], number: int, errors: list[RowError]) -> SheetRow:
+    """One data row keyed by header; a cell under no header or holding a formula is reported
+    in `errors` (formula cells also go to `refused`), every other header gets its value or None."""
+    values: dict[str, Any] = {}
+    refused: set[str] = set()
+    for index, cell in enumerate(cells):
+        header = headers[index] if index < len(headers) else ""
+        if not header:
+            if not is_blank(cell.value):
+                errors.append(
+                    RowError(
+                        number,
+                        f"{get_column_letter(index + 1)}列",
+                        "该列没有表头，数据无法识别；请删除该列数据或补上表头。",
+                    )
+                )
+            continue
+        if _is_formula(cell):
+            errors.append(
+                RowError(
+                    number,
+                    header,
+                    "单元格含有公式（或以“=”开头），不接受公式；"
+                    "请复制后“选择性粘贴为数值”，或去掉开头的“=”。",
+                )
+            )
+            refused.add(header)
+            continue
+        values[header] = cell.value
+    for header in headers:
+        if header and header not in values and header not in refused:
+            values[header] = None
+    return SheetRow(number=number, values=values, refused=frozenset(refused))
 
 
 def _check_headers(

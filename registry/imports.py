@@ -226,6 +226,33 @@ def _existing_by_uscc(sheet: Sheet) -> dict[str, Organization]:
     return found
 
 
+@dataclass
+class _RowCells:
+    """One row's cells as they are read: the refusals so far, and whether the row is bad
+    (any refused cell, including those the sheet reader already refused)."""
+
+    row: SheetRow
+    present: set[str]
+    errors: list[RowError] = field(default_factory=list)
+    bad: bool = False
+
+    def __post_init__(self) -> None:
+        self.bad = bool(self.row.refused)
+
+    def refuse(self, header: str, message: str) -> None:
+        self.errors.append(RowError(self.row.number, header, message))
+        self.bad = True
+
+    def cell(self, header: str, parse) -> Any:
+        if header in self.row.refused or header not in self.present:
+            return None
+        try:
+            return parse(self.row.values.get(header))
+        except CellError as exc:
+            self.refuse(header, str(exc))
+            return None
+
+
 def _plan_row(
     row: SheetRow,
     *,
@@ -236,43 +263,53 @@ def _plan_row(
     existing: dict[str, Organization],
     first_row_of: dict[str, int],
 ) -> None:
-    errors: list[RowError] = []
+    cells = _RowCells(row=row, present=present)
     values: dict[str, Any] = {}
-    bad_row = bool(row.refused)
-
-    def cell(header: str, parse) -> Any:
-        nonlocal bad_row
-        if header in row.refused or header not in present:
-            return None
-        try:
-            return parse(row.values.get(header))
-        except CellError as exc:
-            errors.append(RowError(row.number, header, str(exc)))
-            bad_row = True
-            return None
-
-    org_type = cell(ORG_TYPE, _parse_org_type)
+    org_type = cells.cell(ORG_TYPE, _parse_org_type)
     if org_type:
         values["org_type"] = org_type
+    uscc = _row_uscc(cells, org_type=org_type, first_row_of=first_row_of)
+    values.update(_field_values(cells, categories=categories, units=units))
+    status = cells.cell(STATUS, _parse_status)
+    _check_industry_association(cells, values=values, org_type=org_type)
+
+    current = existing.get(uscc) if uscc else None
+    if current is not None:
+        _plan_update(row, current, values, status, cells.errors, plan, bad_row=cells.bad)
+    elif uscc:
+        _plan_create(row, uscc, values, status, cells.errors, plan, bad_row=cells.bad)
+    if cells.bad or cells.errors:
+        plan.bad_rows.add(row.number)
+    plan.result.errors.extend(cells.errors)
+
+
+def _row_uscc(cells: _RowCells, *, org_type: Any, first_row_of: dict[str, int]) -> str | None:
+    """The row's USCC, or None when refused; a code already seen higher up is refused as a
+    duplicate (R-USCC-02) and the first row that carried it is remembered."""
+    row = cells.row
     uscc = None
     if USCC not in row.refused:
         uscc, problems = _parse_uscc(row.values.get(USCC), org_type=org_type)
         for message in problems:
-            errors.append(RowError(row.number, USCC, message))
-            bad_row = True
+            cells.refuse(USCC, message)
     if uscc and uscc in first_row_of:
-        errors.append(
-            RowError(
-                row.number,
-                USCC,
-                f"与第{first_row_of[uscc]}行的统一社会信用代码重复；"
-                "同一文件中每个组织只能出现一次（R-USCC-02）。",
-            )
+        cells.refuse(
+            USCC,
+            f"与第{first_row_of[uscc]}行的统一社会信用代码重复；"
+            "同一文件中每个组织只能出现一次（R-USCC-02）。",
         )
-        bad_row = True
     elif uscc:
         first_row_of[uscc] = row.number
+    return uscc
 
+
+def _field_values(
+    cells: _RowCells,
+    *,
+    categories: dict[str, IndustryCategory],
+    units: dict[str, SupervisingUnit],
+) -> dict[str, Any]:
+    """The plain fields the row fills, by model field name; a refused cell is left out."""
     simple = (
         (NAME, "name", _required_text),
         (LEGAL_REPRESENTATIVE, "legal_representative", _required_text),
@@ -286,36 +323,27 @@ def _plan_row(
         (INDUSTRY_CATEGORY, "industry_category", lambda raw: _parse_category(raw, categories)),
         (SUPERVISING_UNIT, "supervising_unit", lambda raw: _parse_unit(raw, units)),
     )
+    values: dict[str, Any] = {}
     for header, name, parse in simple:
-        if header in present and header not in row.refused:
-            value = cell(header, parse)
-            if not any(e.column == header for e in errors):
+        if header in cells.present and header not in cells.row.refused:
+            value = cells.cell(header, parse)
+            if not any(e.column == header for e in cells.errors):
                 values[name] = value
-    status = cell(STATUS, _parse_status)
+    return values
 
+
+def _check_industry_association(cells: _RowCells, *, values: dict[str, Any], org_type: Any) -> None:
+    """Only a social group may be marked as an industry association (R-ORG-02)."""
     if (
         values.get("is_industry_association")
         and org_type
         and org_type != OrganizationType.SOCIAL_GROUP
     ):
-        errors.append(
-            RowError(
-                row.number,
-                INDUSTRY_ASSOCIATION,
-                f"只有社会团体可以标记为行业协会商会，本行组织类型为“{OrganizationType(org_type).label}”"
-                "（R-ORG-02）。",
-            )
+        cells.refuse(
+            INDUSTRY_ASSOCIATION,
+            f"只有社会团体可以标记为行业协会商会，本行组织类型为“{OrganizationType(org_type).label}”"
+            "（R-ORG-02）。",
         )
-        bad_row = True
-
-    current = existing.get(uscc) if uscc else None
-    if current is not None:
-        _plan_update(row, current, values, status, errors, plan, bad_row=bad_row)
-    elif uscc:
-        _plan_create(row, uscc, values, status, errors, plan, bad_row=bad_row)
-    if bad_row or errors:
-        plan.bad_rows.add(row.number)
-    plan.result.errors.extend(errors)
 
 
 def _plan_update(

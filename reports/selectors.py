@@ -10,6 +10,7 @@ read-only here. A department (`Scope.for_user`) gets the figures of its own orga
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Count
 
@@ -50,6 +51,9 @@ def situation_overview(
 # ============================================================================ registry
 
 
+_ORG_LIST = "registry.organization"
+
+
 def register_figures(*, as_of: datetime.date, scope: Scope) -> list[Figure]:
     """Organizations on the register by type, 行业协会商会, categories in use and by category."""
     registered = scope.organizations(organizations_registered_on(day=as_of))
@@ -72,7 +76,29 @@ def register_figures(*, as_of: datetime.date, scope: Scope) -> list[Figure]:
             by_category[row["industry_category_id"]] = (
                 by_category.get(row["industry_category_id"], 0) + row["n"]
             )
-    org_list = "registry.organization"
+    out = _register_type_figures(as_of=as_of, by_type=by_type, link=link)
+    out.append(
+        Figure(
+            "organizations.industry_association",
+            "行业协会商会",
+            sum(r["n"] for r in rows if r["is_industry_association"]),
+            ORG_UNIT,
+            AREA_REGISTER,
+            admin_list(_ORG_LIST, is_industry_association=True, **link),
+            headline=True,
+            exact_link=False,
+        )
+    )
+    out.extend(
+        _register_category_figures(categories=categories, by_category=by_category, link=link)
+    )
+    return out
+
+
+def _register_type_figures(
+    *, as_of: datetime.date, by_type: dict[str, int], link: dict[str, Any]
+) -> list[Figure]:
+    """The register's total, then one figure per organization type."""
     out = [
         Figure(
             "organizations",
@@ -93,24 +119,19 @@ def register_figures(*, as_of: datetime.date, scope: Scope) -> list[Figure]:
                 by_type[value],
                 ORG_UNIT,
                 AREA_REGISTER,
-                admin_list(org_list, org_type=value, **link),
+                admin_list(_ORG_LIST, org_type=value, **link),
                 headline=True,
                 exact_link=False,
             )
         )
-    out.append(
-        Figure(
-            "organizations.industry_association",
-            "行业协会商会",
-            sum(r["n"] for r in rows if r["is_industry_association"]),
-            ORG_UNIT,
-            AREA_REGISTER,
-            admin_list(org_list, is_industry_association=True, **link),
-            headline=True,
-            exact_link=False,
-        )
-    )
-    out.append(
+    return out
+
+
+def _register_category_figures(
+    *, categories: list[IndustryCategory], by_category: dict[int, int], link: dict[str, Any]
+) -> list[Figure]:
+    """How many industry categories have organizations, then one figure per category."""
+    out = [
         Figure(
             "organizations.categories_in_use",
             "涉及行业分类",
@@ -120,7 +141,7 @@ def register_figures(*, as_of: datetime.date, scope: Scope) -> list[Figure]:
             admin_list("registry.industrycategory"),
             headline=True,
         )
-    )
+    ]
     for c in categories:
         out.append(
             Figure(
@@ -129,7 +150,7 @@ def register_figures(*, as_of: datetime.date, scope: Scope) -> list[Figure]:
                 by_category.get(c.pk, 0),
                 ORG_UNIT,
                 AREA_REGISTER,
-                admin_list(org_list, industry_category=c.pk, **link),
+                admin_list(_ORG_LIST, industry_category=c.pk, **link),
                 exact_link=False,
             )
         )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -205,58 +206,29 @@ class _PlannedReport:
 def _plan_report(
     org: _Org, year: int, figures: dict, gap: bool, previous_failed: bool
 ) -> _PlannedReport | None:
-    """One organization's report for one year, or None when it never filed it."""
+    """One organization's report for one year, or None when it never filed it.
+
+    The parts draw from the one `rng` in this order; reordering them changes the demo."""
     rng = _rng("report", org.uscc, year)
     draws = [rng.random() for _ in range(6)]  # fixed count: later choices never shift
     if gap or draws[0] < MISSING_SHARE:
         return None
     late = draws[1] < LATE_SHARE
-    next_year = year + 1
-    if late:
-        submitted = _working_day(
-            rng, datetime.date(next_year, 6, 1), datetime.date(next_year, 9, 30)
-        )
-    elif org.unit_id:
-        # To the supervising unit by 31 March (R-ANN-01), a few in April–May.
-        last = (
-            datetime.date(next_year, 3, 31) if draws[2] < 0.85 else datetime.date(next_year, 5, 25)
-        )
-        submitted = _working_day(rng, datetime.date(next_year, 1, 10), last)
-    else:
-        submitted = _working_day(
-            rng, datetime.date(next_year, 2, 1), datetime.date(next_year, 5, 31)
-        )
+    submitted = _submission_day(rng, org=org, year=year, late=late, draw=draws[2])
     if submitted > HORIZON:
         return None  # the 2021 report of a late filer: not in yet on the demo's day
     sealed = draws[3] >= UNSEALED_SHARE
-    opinion = opinion_remarks = ""
-    opinion_at = None
-    forwarded = submitted
-    if org.unit_id:
-        opinion_day = _working_day(rng, submitted + _days(3), submitted + _days(30))
-        opinion_at = _moment(opinion_day, rng.randint(9, 17), rng.randint(0, 59))
-        opinion = (
-            SupervisorOpinion.DISAGREE if draws[4] < DISAGREE_SHARE else SupervisorOpinion.AGREE
-        )
-        if opinion == SupervisorOpinion.DISAGREE:
-            opinion_remarks = rng.choice(DISAGREE_REMARKS)
-        forwarded = opinion_day
-    start = max(forwarded + _days(5), datetime.date(next_year, 6, 1))
+    opinion, opinion_remarks, opinion_at, forwarded = _supervisor_opinion(
+        rng, org=org, submitted=submitted, draw=draws[4]
+    )
+    start = max(forwarded + _days(5), datetime.date(year + 1, 6, 1))
     reviewed = _working_day(rng, start, start + _days(100))
-    weights = list(RESULT_WEIGHTS)
-    if late or not sealed or opinion == SupervisorOpinion.DISAGREE or previous_failed:
-        weights = [20, 60, 20]
-    result = rng.choices(RESULTS, weights=weights)[0]
-    remarks = ""
-    if not sealed:
-        remarks = "报告未经法定代表人签字并加盖印章，视为未按要求报送（R-ANN-06），已责令补正。"
-        result = ReviewResult.BASICALLY_PASSED if result == ReviewResult.PASSED else result
-    elif result == ReviewResult.BASICALLY_PASSED:
-        remarks = rng.choice(BASIC_REMARKS)
-    elif result == ReviewResult.FAILED:
-        remarks = rng.choice(FAILED_REMARKS)
-    if late and result != ReviewResult.FAILED:
-        remarks = ("逾期报送。" + remarks).strip()
+    result, remarks = _review_outcome(
+        rng,
+        late=late,
+        sealed=sealed,
+        doubted=opinion == SupervisorOpinion.DISAGREE or previous_failed,
+    )
     return _PlannedReport(
         org=org,
         year=year,
@@ -270,6 +242,58 @@ def _plan_report(
         remarks=remarks,
         reviewed_on=reviewed,
     )
+
+
+def _submission_day(
+    rng: random.Random, *, org: _Org, year: int, late: bool, draw: float
+) -> datetime.date:
+    """When the year's report is filed: the next June–September when late; otherwise by
+    31 March to the supervising unit (R-ANN-01), a few in April–May; by May when direct."""
+    next_year = year + 1
+    if late:
+        return _working_day(rng, datetime.date(next_year, 6, 1), datetime.date(next_year, 9, 30))
+    if org.unit_id:
+        last = datetime.date(next_year, 3, 31) if draw < 0.85 else datetime.date(next_year, 5, 25)
+        return _working_day(rng, datetime.date(next_year, 1, 10), last)
+    return _working_day(rng, datetime.date(next_year, 2, 1), datetime.date(next_year, 5, 31))
+
+
+def _supervisor_opinion(
+    rng: random.Random, *, org: _Org, submitted: datetime.date, draw: float
+) -> tuple[str, str, datetime.datetime | None, datetime.date]:
+    """(opinion, its remarks, when given, the day the report reached the bureau): an
+    organization with a supervising unit is forwarded with its opinion, others directly."""
+    if not org.unit_id:
+        return "", "", None, submitted
+    opinion_day = _working_day(rng, submitted + _days(3), submitted + _days(30))
+    opinion_at = _moment(opinion_day, rng.randint(9, 17), rng.randint(0, 59))
+    opinion = SupervisorOpinion.DISAGREE if draw < DISAGREE_SHARE else SupervisorOpinion.AGREE
+    opinion_remarks = ""
+    if opinion == SupervisorOpinion.DISAGREE:
+        opinion_remarks = rng.choice(DISAGREE_REMARKS)
+    return opinion, opinion_remarks, opinion_at, opinion_day
+
+
+def _review_outcome(
+    rng: random.Random, *, late: bool, sealed: bool, doubted: bool
+) -> tuple[str, str]:
+    """The review's result and remarks: a late, unsealed or doubted report (unit disagrees,
+    or last year failed) fails more often."""
+    weights = list(RESULT_WEIGHTS)
+    if late or not sealed or doubted:
+        weights = [20, 60, 20]
+    result = rng.choices(RESULTS, weights=weights)[0]
+    remarks = ""
+    if not sealed:
+        remarks = "报告未经法定代表人签字并加盖印章，视为未按要求报送（R-ANN-06），已责令补正。"
+        result = ReviewResult.BASICALLY_PASSED if result == ReviewResult.PASSED else result
+    elif result == ReviewResult.BASICALLY_PASSED:
+        remarks = rng.choice(BASIC_REMARKS)
+    elif result == ReviewResult.FAILED:
+        remarks = rng.choice(FAILED_REMARKS)
+    if late and result != ReviewResult.FAILED:
+        remarks = ("逾期报送。" + remarks).strip()
+    return result, remarks
 
 
 @dataclass(frozen=True)

@@ -184,62 +184,15 @@ def _check_row(
     first_row_of: dict[tuple[str, int], int],
     errors: list[RowError],
 ) -> AnnualReport | None:
-    bad = row.bad
     organization = organizations.get(row.uscc) if row.uscc else None
-    if row.uscc and organization is None:
-        errors.append(
-            RowError(
-                row.number,
-                USCC,
-                f"系统中没有统一社会信用代码为“{row.uscc}”的社会组织；请核对代码，"
-                "或先办理该组织的登记。",
-            )
-        )
-        bad = True
-    if row.uscc and row.year:
-        key = (row.uscc, row.year)
-        if key in first_row_of:
-            errors.append(
-                RowError(
-                    row.number,
-                    YEAR,
-                    f"与第{first_row_of[key]}行重复：同一组织同一年度只能有一份报告。",
-                )
-            )
-            bad = True
-        else:
-            first_row_of[key] = row.number
-    if organization is not None and row.year:
-        if (organization.pk, row.year) in existing:
-            errors.append(
-                RowError(
-                    row.number,
-                    YEAR,
-                    f"该组织{row.year}年度的年度工作报告已在系统中，不能重复导入。",
-                )
-            )
-            bad = True
-        # The same two rules as oversight.services.annual_report_submit.
-        if organization.established_on > datetime.date(row.year, 12, 31):
-            errors.append(
-                RowError(
-                    row.number,
-                    YEAR,
-                    f"该组织成立于{organization.established_on}，无{row.year}年度报告。",
-                )
-            )
-            bad = True
-    if row.year and row.submitted_on and row.submitted_on.year <= row.year:
-        errors.append(
-            RowError(
-                row.number,
-                SUBMITTED_ON,
-                f"报送日期{row.submitted_on}不在报告年度之后：{row.year}年度报告应在"
-                f"{row.year + 1}年及以后报送。",
-            )
-        )
-        bad = True
-    if bad or organization is None:
+    problems = [
+        *_unknown_organization(row, organization=organization),
+        *_repeated_in_file(row, first_row_of=first_row_of),
+        *_year_problems(row, organization=organization, existing=existing),
+        *_submitted_too_early(row),
+    ]
+    errors.extend(problems)
+    if row.bad or problems or organization is None:
         return None
     figures = {k: v for k, v in row.values.items() if k != "organization"}
     return AnnualReport(
@@ -247,6 +200,76 @@ def _check_row(
         status=annual_report_initial_status(organization),
         **figures,
     )
+
+
+def _unknown_organization(row: _Row, *, organization: Organization | None) -> list[RowError]:
+    if row.uscc and organization is None:
+        return [
+            RowError(
+                row.number,
+                USCC,
+                f"系统中没有统一社会信用代码为“{row.uscc}”的社会组织；请核对代码，"
+                "或先办理该组织的登记。",
+            )
+        ]
+    return []
+
+
+def _repeated_in_file(row: _Row, *, first_row_of: dict[tuple[str, int], int]) -> list[RowError]:
+    """One report per organization and year in a file; the first row that has it is kept."""
+    if not (row.uscc and row.year):
+        return []
+    key = (row.uscc, row.year)
+    if key in first_row_of:
+        return [
+            RowError(
+                row.number,
+                YEAR,
+                f"与第{first_row_of[key]}行重复：同一组织同一年度只能有一份报告。",
+            )
+        ]
+    first_row_of[key] = row.number
+    return []
+
+
+def _year_problems(
+    row: _Row, *, organization: Organization | None, existing: set[tuple[int, int]]
+) -> list[RowError]:
+    """The year's report is not in the system yet, and the organization existed that year."""
+    if organization is None or not row.year:
+        return []
+    problems = []
+    if (organization.pk, row.year) in existing:
+        problems.append(
+            RowError(
+                row.number,
+                YEAR,
+                f"该组织{row.year}年度的年度工作报告已在系统中，不能重复导入。",
+            )
+        )
+    # The same two rules as oversight.services.annual_report_submit.
+    if organization.established_on > datetime.date(row.year, 12, 31):
+        problems.append(
+            RowError(
+                row.number,
+                YEAR,
+                f"该组织成立于{organization.established_on}，无{row.year}年度报告。",
+            )
+        )
+    return problems
+
+
+def _submitted_too_early(row: _Row) -> list[RowError]:
+    if row.year and row.submitted_on and row.submitted_on.year <= row.year:
+        return [
+            RowError(
+                row.number,
+                SUBMITTED_ON,
+                f"报送日期{row.submitted_on}不在报告年度之后：{row.year}年度报告应在"
+                f"{row.year + 1}年及以后报送。",
+            )
+        ]
+    return []
 
 
 def _organizations_by_uscc(codes: set[str]) -> dict[str, Organization]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -245,72 +246,95 @@ def _inspection_plans(
     rng = _rng("inspections", spec.kind, spec.year)
     plans: dict[int, _InspectionPlan] = {}
     for inspection in inspections:
-        org = orgs.get(inspection.organization_id)
-        r = rng.random()
-        first = spec.executed_on + _days(5)
-        last = first + _days(150)
-        exit_on = org.exit_on if org else None
-        if exit_on and exit_on <= first:
-            # Left the register right after the draw: nothing left to inspect.
-            day = spec.executed_on + _days(1)
-            what = "注销登记" if org.deregistered_on else "被撤销登记"
-            plans[inspection.pk] = _InspectionPlan(
-                day,
-                day,
-                InspectionOutcome.COMPLIANT,
-                EXITED_FINDINGS.format(day=exit_on, what=what),
-                None,
-                add_working_days(day, 5),
-                None,
-            )
-            continue
-        if exit_on:
-            last = min(last, exit_on - _days(1))
-        start = _working_day(rng, first, last)
-        lag = rng.randint(0, 12)
-        complete = min(last, add_working_days(start, lag) if lag else start)
-        if org and org.revoked_on:
-            outcome = InspectionOutcome.CASE_OPENED
-        elif org and org.deregistration_started_on and org.deregistered_on:
-            outcome = InspectionOutcome.COMPLIANT
-        elif inspection.organization_id in troubled:
-            outcome = (
-                InspectionOutcome.RECTIFICATION_REQUIRED if r < 0.7 else InspectionOutcome.COMPLIANT
-            )
-        elif r < CASE_SHARE:
-            outcome = InspectionOutcome.CASE_OPENED
-        elif r < CASE_SHARE + RECTIFICATION_SHARE:
-            outcome = InspectionOutcome.RECTIFICATION_REQUIRED
-        else:
-            outcome = InspectionOutcome.COMPLIANT
-        findings = {
-            InspectionOutcome.COMPLIANT: COMPLIANT_FINDINGS,
-            InspectionOutcome.RECTIFICATION_REQUIRED: RECTIFICATION_FINDINGS,
-            InspectionOutcome.CASE_OPENED: CASE_FINDINGS,
-        }[outcome]
-        deadline = verify = None
-        if outcome == InspectionOutcome.RECTIFICATION_REQUIRED:
-            deadline = complete + _days(rng.choice((30, 45, 60, 90)))
-            if rng.random() >= UNVERIFIED_SHARE:
-                verify = max(complete + _days(7), deadline - _days(rng.randint(0, 25)))
-        plans[inspection.pk] = _InspectionPlan(
-            start=start,
-            complete=complete,
-            outcome=outcome,
-            findings=rng.choice(findings).format(theme=spec.theme),
-            deadline=deadline,
-            # R-INS-09: public within 20 working days of the check.
-            publish=add_working_days(complete, rng.randint(2, 18)),
-            verify=verify,
+        plans[inspection.pk] = _inspection_plan(
+            rng,
+            spec=spec,
+            org=orgs.get(inspection.organization_id),
+            troubled=inspection.organization_id in troubled,
         )
     if spec.year == 2021:
-        rectified = [
-            pk for pk, p in plans.items() if p.outcome == InspectionOutcome.RECTIFICATION_REQUIRED
-        ]
-        if rectified and all(plans[pk].verify for pk in rectified):
-            pk = max(rectified)
-            plans[pk] = dataclasses.replace(plans[pk], verify=None)
+        _keep_one_unverified(plans)
     return plans
+
+
+def _inspection_plan(
+    rng: random.Random, *, spec: DemoDraw, org: _Org | None, troubled: bool
+) -> _InspectionPlan:
+    """One inspection's plan; its draws from `rng` come in this order, one `r` first for
+    every inspection (even one with nothing to inspect), so no plan shifts another."""
+    r = rng.random()
+    first = spec.executed_on + _days(5)
+    last = first + _days(150)
+    exit_on = org.exit_on if org else None
+    if exit_on and exit_on <= first:
+        return _exited_plan(spec=spec, org=org, exit_on=exit_on)
+    if exit_on:
+        last = min(last, exit_on - _days(1))
+    start = _working_day(rng, first, last)
+    lag = rng.randint(0, 12)
+    complete = min(last, add_working_days(start, lag) if lag else start)
+    outcome = _inspection_outcome(org=org, troubled=troubled, r=r)
+    findings = {
+        InspectionOutcome.COMPLIANT: COMPLIANT_FINDINGS,
+        InspectionOutcome.RECTIFICATION_REQUIRED: RECTIFICATION_FINDINGS,
+        InspectionOutcome.CASE_OPENED: CASE_FINDINGS,
+    }[outcome]
+    deadline = verify = None
+    if outcome == InspectionOutcome.RECTIFICATION_REQUIRED:
+        deadline = complete + _days(rng.choice((30, 45, 60, 90)))
+        if rng.random() >= UNVERIFIED_SHARE:
+            verify = max(complete + _days(7), deadline - _days(rng.randint(0, 25)))
+    return _InspectionPlan(
+        start=start,
+        complete=complete,
+        outcome=outcome,
+        findings=rng.choice(findings).format(theme=spec.theme),
+        deadline=deadline,
+        # R-INS-09: public within 20 working days of the check.
+        publish=add_working_days(complete, rng.randint(2, 18)),
+        verify=verify,
+    )
+
+
+def _exited_plan(*, spec: DemoDraw, org: _Org, exit_on: datetime.date) -> _InspectionPlan:
+    """Left the register right after the draw: nothing left to inspect."""
+    day = spec.executed_on + _days(1)
+    what = "注销登记" if org.deregistered_on else "被撤销登记"
+    return _InspectionPlan(
+        day,
+        day,
+        InspectionOutcome.COMPLIANT,
+        EXITED_FINDINGS.format(day=exit_on, what=what),
+        None,
+        add_working_days(day, 5),
+        None,
+    )
+
+
+def _inspection_outcome(*, org: _Org | None, troubled: bool, r: float) -> str:
+    """A revoked organization was found dormant, a deregistered one compliant; a troubled
+    one (bad report last year) is mostly ordered to rectify; the rest by the shares."""
+    if org and org.revoked_on:
+        return InspectionOutcome.CASE_OPENED
+    if org and org.deregistration_started_on and org.deregistered_on:
+        return InspectionOutcome.COMPLIANT
+    if troubled:
+        return InspectionOutcome.RECTIFICATION_REQUIRED if r < 0.7 else InspectionOutcome.COMPLIANT
+    if r < CASE_SHARE:
+        return InspectionOutcome.CASE_OPENED
+    if r < CASE_SHARE + RECTIFICATION_SHARE:
+        return InspectionOutcome.RECTIFICATION_REQUIRED
+    return InspectionOutcome.COMPLIANT
+
+
+def _keep_one_unverified(plans: dict[int, _InspectionPlan]) -> None:
+    """When every rectification would be verified, the latest stays unverified (overdue)."""
+    rectified = [
+        pk for pk, p in plans.items() if p.outcome == InspectionOutcome.RECTIFICATION_REQUIRED
+    ]
+    if rectified and all(plans[pk].verify for pk in rectified):
+        pk = max(rectified)
+        plans[pk] = dataclasses.replace(plans[pk], verify=None)
 
 
 def _advance(inspection: Inspection, plan: _InspectionPlan) -> int:

@@ -303,9 +303,19 @@ def interviews_and_circulars_seed() -> tuple[int, int]:
     """约谈 of organizations that stopped reporting or failed, and 通报: the missing-report
     lists of 2020 and 2021 (by the service, with their Excel attachment) and the joint
     inspection's circular to the education bureau. Returns (interviews, circulars) created."""
-    orgs = _demo_orgs()
-    by_id = {o.id: o for o in orgs}
     rng = _rng("interviews")
+    silent, failed, trained = _interview_candidates()
+    planned = _planned_interviews(rng, silent=silent, failed=failed, trained=trained)
+    interviews = _interviews_write(planned=planned)
+    circulars = _missing_reports_circulars_seed() + _joint_circular_seed()
+    return interviews, circulars
+
+
+def _interview_candidates() -> tuple[list[_Org], list[_Org], list[_Org]]:
+    """Who may be interviewed, each list by USCC: organizations on the register that owed
+    but did not file their 2020 report, those whose 2020 report failed, and those of the
+    joint inspection."""
+    by_id = {o.id: o for o in _demo_orgs()}
     filed_2020 = set(
         AnnualReport.objects.filter(year=2020).values_list("organization_id", flat=True)
     )
@@ -334,7 +344,13 @@ def interviews_and_circulars_seed() -> tuple[int, int]:
         (by_id[pk] for pk in (joint.organizations.values_list("id", flat=True) if joint else ())),
         key=lambda o: o.uscc,
     )
-    interviewers = "福田区民政局 王建国、刘海波"
+    return silent, failed, trained
+
+
+def _planned_interviews(
+    rng: random.Random, *, silent: list[_Org], failed: list[_Org], trained: list[_Org]
+) -> list[tuple[_Org, datetime.date, str, str]]:
+    """(organization, day, reason, outcome) of each interview, drawn from `rng` in this order."""
     planned: list[tuple[_Org, datetime.date, str, str]] = []
     for org, day in zip(
         rng.sample(silent, k=min(2, len(silent))),
@@ -367,6 +383,12 @@ def interviews_and_circulars_seed() -> tuple[int, int]:
                 "已退还超期预收费用并在经营场所公示收费项目，整改到位。",
             )
         )
+    return planned
+
+
+def _interviews_write(*, planned: list[tuple[_Org, datetime.date, str, str]]) -> int:
+    """The planned interviews not yet on record, each dated in its history; how many."""
+    interviewers = "福田区民政局 王建国、刘海波"
     interviews = 0
     for org, day, reason, outcome in planned:
         if Interview.objects.filter(organization_id=org.id, held_on=day).exists():
@@ -383,7 +405,11 @@ def interviews_and_circulars_seed() -> tuple[int, int]:
         interview._change_reason = CHANGE_REASON
         interview.save()
         interviews += 1
+    return interviews
 
+
+def _missing_reports_circulars_seed() -> int:
+    """The 2020 and 2021 missing-report circulars, issued by the service if not yet issued."""
     circulars = 0
     for year, day in ((2020, datetime.date(2021, 6, 15)), (2021, datetime.date(2022, 6, 15))):
         title = f"{year}年度未按时报送年度工作报告的社会组织名单"
@@ -391,24 +417,29 @@ def interviews_and_circulars_seed() -> tuple[int, int]:
             continue
         missing_reports_circular_issue(year=year, as_of=day, at=_moment(day, 10))
         circulars += 1
+    return circulars
+
+
+def _joint_circular_seed() -> int:
+    """The joint inspection's circular to the education bureau, once; 1 if written now."""
     bureau = SupervisingUnit.objects.filter(code=EDUCATION_BUREAU).first()
-    if bureau and not Circular.objects.filter(title=JOINT_CIRCULAR).exists():
-        circular = Circular(
-            title=JOINT_CIRCULAR,
-            document_no="福民函〔2021〕186号",
-            issued_on=datetime.date(2021, 10, 20),
-            supervising_unit=bureau,
-            body=(
-                f"{JOINT_DAY:%Y年%-m月%-d日}，我局会同你局及区市场监管、消防等部门对辖区"
-                f"{JOINT_SIZE}家校外培训机构开展联合检查，发现收费公示不规范、预收费超期等问题"
-                "4项，均已责令整改。请你局履行业务主管单位职责，督促相关机构落实整改并举一反三。"
-            ),
-        )
-        circular._history_date = _moment(circular.issued_on, 10)
-        circular._change_reason = CHANGE_REASON
-        circular.save()
-        circulars += 1
-    return interviews, circulars
+    if not bureau or Circular.objects.filter(title=JOINT_CIRCULAR).exists():
+        return 0
+    circular = Circular(
+        title=JOINT_CIRCULAR,
+        document_no="福民函〔2021〕186号",
+        issued_on=datetime.date(2021, 10, 20),
+        supervising_unit=bureau,
+        body=(
+            f"{JOINT_DAY:%Y年%-m月%-d日}，我局会同你局及区市场监管、消防等部门对辖区"
+            f"{JOINT_SIZE}家校外培训机构开展联合检查，发现收费公示不规范、预收费超期等问题"
+            "4项，均已责令整改。请你局履行业务主管单位职责，督促相关机构落实整改并举一反三。"
+        ),
+    )
+    circular._history_date = _moment(circular.issued_on, 10)
+    circular._change_reason = CHANGE_REASON
+    circular.save()
+    return 1
 
 
 @register_seed_step("oversight.audits", order=140, modes=(DEMO,))

@@ -61,10 +61,22 @@ def draw_public_files_write(*, draw: InspectionDraw) -> dict[str, str]:
 def inspection_draw_verify(*, draw: InspectionDraw) -> list[str]:
     """Recompute an executed draw from its stored frozen inputs and compare it with the stored
     hashes, seed, inspections and assignments; the differences, empty when all agree."""
-    problems: list[str] = []
     if not draw.is_executed:
         return ["该抽查尚未执行，无可核验的结果。"]
     inputs = draw_inputs(draw)
+    problems = _frozen_input_problems(draw=draw, inputs=inputs)
+    try:
+        result = draw_algorithm.execute(
+            nonce=bytes(draw.nonce), public_value=draw.public_value, **inputs
+        )
+    except draw_algorithm.DrawError as exc:
+        return [*problems, f"无法重新计算：{exc}"]
+    return problems + _result_problems(draw=draw, result=result)
+
+
+def _frozen_input_problems(*, draw: InspectionDraw, inputs: dict) -> list[str]:
+    """The frozen inputs against the hashes published at creation, and the population size."""
+    problems: list[str] = []
     checks = [
         (
             "抽查对象名录",
@@ -99,12 +111,12 @@ def inspection_draw_verify(*, draw: InspectionDraw) -> list[str]:
         problems.append(
             f"抽查总体数不符：名录有 {len(inputs['population'])} 家，记录为 {draw.population_size}。"
         )
-    try:
-        result = draw_algorithm.execute(
-            nonce=bytes(draw.nonce), public_value=draw.public_value, **inputs
-        )
-    except draw_algorithm.DrawError as exc:
-        return [*problems, f"无法重新计算：{exc}"]
+    return problems
+
+
+def _result_problems(*, draw: InspectionDraw, result: draw_algorithm.DrawResult) -> list[str]:
+    """The recomputed seed, size, selection and assignments against what was stored."""
+    problems: list[str] = []
     if result.seed.hex() != draw.seed:
         problems.append(f"种子不符：重新计算为 {result.seed.hex()}，记录为 {draw.seed}。")
     if result.sample_size != draw.sample_size:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -127,6 +128,18 @@ def draw_inputs(draw: InspectionDraw) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _FrozenInputs:
+    """What step 1 freezes: the population (and its strata), the roster, the conflicts in
+    force, and the secret nonce."""
+
+    codes: list[str]
+    strata: dict[str, list[str]] | None
+    roster: list[str]
+    conflicts: dict[str, set[str]]
+    nonce: bytes
+
+
 def inspection_draw_create(
     *,
     kind: str,
@@ -153,26 +166,16 @@ def inspection_draw_create(
     ratio = Decimal(str(ratio))
     codes, strata = draw_population(as_of=as_of, stratify_by=stratify_by)
     roster, conflicts = draw_roster_and_conflicts(as_of=as_of, population=codes)
-    nonce = draw_algorithm.new_nonce()
+    frozen = _FrozenInputs(codes, strata, roster, conflicts, draw_algorithm.new_nonce())
     if public_value_known_at is not None:
         # The commitment binds the time to the minute (D17); store exactly what is bound.
         public_value_known_at = public_value_known_at.replace(second=0, microsecond=0)
-    known_at_text = InspectionDraw(
-        public_value_known_at=public_value_known_at
-    ).public_value_known_at_text
-    try:
-        commitment = draw_algorithm.commit(
-            ratio=ratio,
-            roster=roster,
-            conflicts=conflicts,
-            nonce=nonce,
-            population=codes,
-            strata=strata,
-            public_value_source=public_value_source,
-            public_value_known_at=known_at_text,
-        )
-    except draw_algorithm.DrawError as exc:
-        raise ValidationError({"__all__": str(exc)}) from exc
+    commitment = _commitment(
+        frozen=frozen,
+        ratio=ratio,
+        public_value_source=public_value_source,
+        public_value_known_at=public_value_known_at,
+    )
     if report_year is None and kind == DrawKind.ANNUAL_REPORT_AUDIT:
         report_year = year - 1  # D16: the year's audit covers last year's reports
     draw = InspectionDraw(
@@ -184,31 +187,74 @@ def inspection_draw_create(
         stratify_by=stratify_by,
         population_rule=population_rule or f"{as_of} 在册（正常、注销办理中）的社会组织",
         population_as_of=as_of,
-        population_size=commitment.population_size,
-        sample_size=commitment.sample_size,
-        ratio_warning=commitment.warning or "",
-        inspectors_per_org=commitment.inspectors_per_organization,
-        candidate_window=commitment.candidate_window,
-        population_text=draw_algorithm.population_text(codes=codes),
-        population_hash=commitment.population_sha256,
-        strata_text=draw_algorithm.strata_text(strata=strata) if strata else "",
-        strata_hash=commitment.strata_sha256 or "",
-        roster_text=draw_algorithm.roster_text(codes=roster),
-        roster_hash=commitment.roster_sha256,
-        conflicts_text=draw_algorithm.conflicts_text(conflicts=conflicts),
-        conflicts_hash=commitment.conflicts_sha256,
-        nonce=nonce,
-        nonce_hash=commitment.nonce_sha256,
-        public_value_source=commitment.public_value_source,
         public_value_known_at=public_value_known_at,
+        **_frozen_fields(frozen=frozen, commitment=commitment),
         created_by=saved_user(actor),
     )
+    return _draw_save(draw=draw, at=at)
+
+
+def _commitment(
+    *,
+    frozen: _FrozenInputs,
+    ratio: Decimal,
+    public_value_source: str,
+    public_value_known_at: datetime.datetime | None,
+) -> draw_algorithm.DrawCommitment:
+    """The published commitment to the frozen inputs; a refusal of the algorithm (empty
+    population, too few inspectors) becomes a validation error."""
+    known_at_text = InspectionDraw(
+        public_value_known_at=public_value_known_at
+    ).public_value_known_at_text
+    try:
+        return draw_algorithm.commit(
+            ratio=ratio,
+            roster=frozen.roster,
+            conflicts=frozen.conflicts,
+            nonce=frozen.nonce,
+            population=frozen.codes,
+            strata=frozen.strata,
+            public_value_source=public_value_source,
+            public_value_known_at=known_at_text,
+        )
+    except draw_algorithm.DrawError as exc:
+        raise ValidationError({"__all__": str(exc)}) from exc
+
+
+def _frozen_fields(
+    *, frozen: _FrozenInputs, commitment: draw_algorithm.DrawCommitment
+) -> dict[str, Any]:
+    """The draw's fields that record the frozen inputs, their hashes and the sizes."""
+    strata = frozen.strata
+    return {
+        "population_size": commitment.population_size,
+        "sample_size": commitment.sample_size,
+        "ratio_warning": commitment.warning or "",
+        "inspectors_per_org": commitment.inspectors_per_organization,
+        "candidate_window": commitment.candidate_window,
+        "population_text": draw_algorithm.population_text(codes=frozen.codes),
+        "population_hash": commitment.population_sha256,
+        "strata_text": draw_algorithm.strata_text(strata=strata) if strata else "",
+        "strata_hash": commitment.strata_sha256 or "",
+        "roster_text": draw_algorithm.roster_text(codes=frozen.roster),
+        "roster_hash": commitment.roster_sha256,
+        "conflicts_text": draw_algorithm.conflicts_text(conflicts=frozen.conflicts),
+        "conflicts_hash": commitment.conflicts_sha256,
+        "nonce": frozen.nonce,
+        "nonce_hash": commitment.nonce_sha256,
+        "public_value_source": commitment.public_value_source,
+    }
+
+
+def _draw_save(
+    *, draw: InspectionDraw, at: datetime.datetime | None
+) -> tuple[InspectionDraw, bool]:
     try:
         with transaction.atomic():
             draw.save()
     except IntegrityError:
         # Another worker committed the same (kind, year, round) first: theirs stands.
-        return InspectionDraw.objects.get(kind=kind, year=year, round=round), False
+        return InspectionDraw.objects.get(kind=draw.kind, year=draw.year, round=draw.round), False
     if at is not None:  # created_at is auto_now_add: dated after the insert, not yet executed
         InspectionDraw.objects.filter(pk=draw.pk).update(created_at=at)
         draw.created_at = at

@@ -111,71 +111,106 @@ def _copy_inspections(
     INSERT … SELECT, with the same rows bulk_create_with_history would write."""
     from django.db import connection
 
-    qn = connection.ops.quote_name
     k = len(result.selected)
     if not k:
         return
-    table = Inspection._meta.db_table
     with connection.cursor() as cursor:
         # Ids from the table's own sequence, so the assignments can name their inspection.
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, k],
+            [Inspection._meta.db_table, k],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        extra_columns, extra_text = _copy_defaults(
-            Inspection, {"draw_id", "organization_id", "position", "stratum"}
-        )
-        rows = io.StringIO()
-        write = rows.write
-        prefix = f"\t{draw.pk}\t"
-        for pk, position, uscc in zip(ids, range(1, k + 1), result.selected, strict=True):
-            write(
-                f"{pk}{prefix}{org_ids[uscc]}\t{position}\t"
-                f"{copy_text_value(result.stratum_of.get(uscc, ''))}{extra_text}\n"
-            )
-        rows.seek(0)
-        columns = ["id", "draw_id", "organization_id", "position", "stratum", *extra_columns]
-        cursor.copy_expert(
-            f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN", rows
-        )
+        _copy_inspection_rows(cursor, draw=draw, result=result, org_ids=org_ids, ids=ids)
+        _insert_inspection_history(cursor, draw=draw, at=at)
+        _copy_assignments(cursor, result=result, inspector_ids=inspector_ids, ids=ids)
 
-        # The draw row is the decision record; the inspections' own history starts here.
-        historical = Inspection.history.model
-        tracked = {f.column for f in historical.tracked_fields}
-        insert, select, params = [], [], []
-        for f in historical._meta.concrete_fields:
-            if f.name == "history_id":
-                continue
-            insert.append(qn(f.column))
-            if f.column in tracked:
-                select.append(qn(f.column))
-                continue
-            select.append("%s")
-            if f.name == "history_date":
-                params.append(at)
-            elif f.name == "history_type":
-                params.append("+")
-            elif f.name == "history_change_reason":
-                params.append(_DRAW_CHANGE_REASON)
-            elif f.name == "history_user":
-                params.append(draw.executed_by_id)
-            else:
-                params.append(f.get_db_prep_save(f.get_default(), connection))
-        cursor.execute(
-            f"INSERT INTO {qn(historical._meta.db_table)} ({', '.join(insert)}) "
-            f"SELECT {', '.join(select)} FROM {qn(table)} WHERE draw_id = %s ORDER BY id",
-            [*params, draw.pk],
-        )
 
-        assignments = io.StringIO()
-        write = assignments.write
-        for pk, uscc in zip(ids, result.selected, strict=True):
-            for i, code in enumerate(result.assignments[uscc], start=1):
-                write(f"{pk}\t{inspector_ids[code]}\t{i}\n")
-        assignments.seek(0)
-        cursor.copy_expert(
-            f"COPY {qn(InspectionAssignment._meta.db_table)} "
-            "(inspection_id, inspector_id, position) FROM STDIN",
-            assignments,
+def _copy_inspection_rows(
+    cursor,
+    *,
+    draw: InspectionDraw,
+    result: draw_algorithm.DrawResult,
+    org_ids: dict[str, int],
+    ids: list[int],
+) -> None:
+    """The inspections, numbered by their position in the selection."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    extra_columns, extra_text = _copy_defaults(
+        Inspection, {"draw_id", "organization_id", "position", "stratum"}
+    )
+    rows = io.StringIO()
+    write = rows.write
+    prefix = f"\t{draw.pk}\t"
+    k = len(result.selected)
+    for pk, position, uscc in zip(ids, range(1, k + 1), result.selected, strict=True):
+        write(
+            f"{pk}{prefix}{org_ids[uscc]}\t{position}\t"
+            f"{copy_text_value(result.stratum_of.get(uscc, ''))}{extra_text}\n"
         )
+    rows.seek(0)
+    columns = ["id", "draw_id", "organization_id", "position", "stratum", *extra_columns]
+    cursor.copy_expert(
+        f"COPY {qn(Inspection._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN",
+        rows,
+    )
+
+
+def _insert_inspection_history(cursor, *, draw: InspectionDraw, at: datetime.datetime) -> None:
+    """The draw row is the decision record; the inspections' own history starts here: one
+    '+' row each, by the executing user, at the execution time."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    historical = Inspection.history.model
+    tracked = {f.column for f in historical.tracked_fields}
+    insert, select, params = [], [], []
+    for f in historical._meta.concrete_fields:
+        if f.name == "history_id":
+            continue
+        insert.append(qn(f.column))
+        if f.column in tracked:
+            select.append(qn(f.column))
+            continue
+        select.append("%s")
+        if f.name == "history_date":
+            params.append(at)
+        elif f.name == "history_type":
+            params.append("+")
+        elif f.name == "history_change_reason":
+            params.append(_DRAW_CHANGE_REASON)
+        elif f.name == "history_user":
+            params.append(draw.executed_by_id)
+        else:
+            params.append(f.get_db_prep_save(f.get_default(), connection))
+    cursor.execute(
+        f"INSERT INTO {qn(historical._meta.db_table)} ({', '.join(insert)}) "
+        f"SELECT {', '.join(select)} FROM {qn(Inspection._meta.db_table)} "
+        "WHERE draw_id = %s ORDER BY id",
+        [*params, draw.pk],
+    )
+
+
+def _copy_assignments(
+    cursor,
+    *,
+    result: draw_algorithm.DrawResult,
+    inspector_ids: dict[str, int],
+    ids: list[int],
+) -> None:
+    """Each inspection's inspectors, in the order the draw assigned them."""
+    from django.db import connection
+
+    assignments = io.StringIO()
+    write = assignments.write
+    for pk, uscc in zip(ids, result.selected, strict=True):
+        for i, code in enumerate(result.assignments[uscc], start=1):
+            write(f"{pk}\t{inspector_ids[code]}\t{i}\n")
+    assignments.seek(0)
+    cursor.copy_expert(
+        f"COPY {connection.ops.quote_name(InspectionAssignment._meta.db_table)} "
+        "(inspection_id, inspector_id, position) FROM STDIN",
+        assignments,
+    )

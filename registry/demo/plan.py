@@ -211,7 +211,15 @@ def _uscc(org_type: str, body8: str) -> str:
 
 
 def _demo_slots(rng: random.Random) -> list[_Slot]:
-    """Type, category and lifecycle dates of every demo organization (the figures' source)."""
+    """Type, category and lifecycle dates of every demo organization (the figures' source).
+    The parts draw from `rng` in this order; changing it changes every demo figure."""
+    current = _current_slots(rng)
+    return current + _exited_slots(rng)
+
+
+def _current_slots(rng: random.Random) -> list[_Slot]:
+    """The organizations on today's register, by category quota, shuffled and dated; some
+    of the older ones are deregistering."""
     current: list[_Slot] = []
     for org_type, quotas in DEMO_CATEGORY_QUOTAS.items():
         for category, count in quotas.items():
@@ -250,7 +258,11 @@ def _demo_slots(rng: random.Random) -> list[_Slot]:
         slot.deregistration_started_on = _random_day(
             rng, datetime.date(2022, 1, 4), DEMO_AS_OF - datetime.timedelta(days=1)
         )
+    return current
 
+
+def _exited_slots(rng: random.Random) -> list[_Slot]:
+    """The organizations that left the register (revoked or deregistered), period by period."""
     exited: list[_Slot] = []
     weights_by_type = {t: (tuple(q), tuple(q.values())) for t, q in DEMO_EXIT_CATEGORIES.items()}
     for count, first, last in (
@@ -270,20 +282,30 @@ def _demo_slots(rng: random.Random) -> list[_Slot]:
         for _ in range(count):
             org_type = SG if rng.random() < 0.45 else PNE
             categories, weights = weights_by_type[org_type]
-            slot = _Slot(org_type, _weighted(rng, categories, weights))
-            slot.exit_on = _random_day(rng, first, last)
-            latest_start = min(slot.exit_on - datetime.timedelta(days=365), DAY_2021)
-            slot.established_on = _random_day(rng, datetime.date(2000, 1, 1), latest_start)
-            if rng.random() < DEMO_REVOKED_SHARE:
-                slot.status = LifecycleStatus.REVOKED
-            else:
-                slot.status = LifecycleStatus.DEREGISTERED
-                slot.deregistration_started_on = max(
-                    slot.established_on + datetime.timedelta(days=1),
-                    slot.exit_on - datetime.timedelta(days=rng.randint(20, 150)),
-                )
-            exited.append(slot)
-    return current + exited
+            category = _weighted(rng, categories, weights)
+            exited.append(
+                _exited_slot(rng, org_type=org_type, category=category, first=first, last=last)
+            )
+    return exited
+
+
+def _exited_slot(
+    rng: random.Random, *, org_type: str, category: int, first: datetime.date, last: datetime.date
+) -> _Slot:
+    """One organization that left between `first` and `last`, established a year or more before."""
+    slot = _Slot(org_type, category)
+    slot.exit_on = _random_day(rng, first, last)
+    latest_start = min(slot.exit_on - datetime.timedelta(days=365), DAY_2021)
+    slot.established_on = _random_day(rng, datetime.date(2000, 1, 1), latest_start)
+    if rng.random() < DEMO_REVOKED_SHARE:
+        slot.status = LifecycleStatus.REVOKED
+    else:
+        slot.status = LifecycleStatus.DEREGISTERED
+        slot.deregistration_started_on = max(
+            slot.established_on + datetime.timedelta(days=1),
+            slot.exit_on - datetime.timedelta(days=rng.randint(20, 150)),
+        )
+    return slot
 
 
 def demo_register_plan() -> list[PlannedOrganization]:

@@ -166,19 +166,35 @@ def demo_register_seed() -> DemoSeedResult:
     they are, so a second run creates nothing and a partial set is completed."""
     units_created, _ = supervising_units_seed()
     plan = demo_register_plan()
+    existing = _existing_usccs([p.uscc for p in plan])
+    todo = [p for p in plan if p.uscc not in existing]
+    registered = sum(p.status in REGISTERED_STATUSES for p in plan)
+    if not todo:
+        return DemoSeedResult(len(plan), registered, 0, 0, units_created)
+
+    orgs, ids = _create_organizations(todo=todo)
+    _write_lifecycle_history(orgs=orgs)
+    LifecycleDecision.objects.bulk_create(
+        _demo_decisions(plan, ids, {p.uscc for p in todo}), batch_size=500
+    )
+    ratings = _create_ratings(todo=todo, orgs=orgs)
+    return DemoSeedResult(len(plan), registered, len(orgs), len(ratings), units_created)
+
+
+def _existing_usccs(usccs: list[str]) -> set[str]:
     existing: set[str] = set()
-    usccs = [p.uscc for p in plan]
     for start in range(0, len(usccs), 500):  # SQLite caps the parameters of one query
         existing.update(
             Organization.objects.filter(uscc__in=usccs[start : start + 500]).values_list(
                 "uscc", flat=True
             )
         )
-    todo = [p for p in plan if p.uscc not in existing]
-    registered = sum(p.status in REGISTERED_STATUSES for p in plan)
-    if not todo:
-        return DemoSeedResult(len(plan), registered, 0, 0, units_created)
+    return existing
 
+
+def _create_organizations(*, todo: list) -> tuple[list[Organization], dict[str, int]]:
+    """The planned organizations written in bulk, each given back its primary key; and
+    their ids by USCC."""
     unit_ids, category_ids = _unit_ids(), _category_ids()
     orgs = [
         Organization(
@@ -212,9 +228,12 @@ def demo_register_seed() -> DemoSeedResult:
         )
     for org in orgs:
         org.pk = org.id = ids[org.uscc]
+    return orgs, ids
 
-    # bulk_create bypasses save(), so the history is written here (STYLE.md, Audit): one
-    # row per lifecycle event, dated when it happened.
+
+def _write_lifecycle_history(*, orgs: list[Organization]) -> None:
+    """bulk_create bypasses save(), so the history is written here (STYLE.md, Audit): one
+    row per lifecycle event, dated when it happened."""
     historical = Organization.history.model
     tracked = [f.attname for f in historical.tracked_fields]
     history_rows = []
@@ -231,10 +250,10 @@ def demo_register_seed() -> DemoSeedResult:
                 )
             )
     historical.objects.bulk_create(history_rows, batch_size=500)
-    LifecycleDecision.objects.bulk_create(
-        _demo_decisions(plan, ids, {p.uscc for p in todo}), batch_size=500
-    )
 
+
+def _create_ratings(*, todo: list, orgs: list[Organization]) -> list[Rating]:
+    """The planned ratings of the new organizations, with history dated on the award day."""
     ratings = []
     for p, org in zip(todo, orgs, strict=True):
         for grade, awarded_on in p.ratings:
@@ -253,4 +272,4 @@ def demo_register_seed() -> DemoSeedResult:
     Rating.history.bulk_history_create(
         ratings, batch_size=500, default_change_reason=f"等级评估（{DEMO_CHANGE_REASON}）"
     )
-    return DemoSeedResult(len(plan), registered, len(orgs), len(ratings), units_created)
+    return ratings

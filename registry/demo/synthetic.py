@@ -127,9 +127,40 @@ class _SyntheticRows:
             chunk += 1
 
     def _row(self, rng: random.Random, i: int) -> tuple:
+        # The parts draw from `rng` in this order, the tuple's last three too: reordering any
+        # draw changes every synthetic register.
         r = rng.random
-        brands, n_brands = BRANDS, len(BRANDS)
         org_type = self.TYPES[int(r() * 100)]
+        category, unit, core, street, road, is_ia = self._identity(r, org_type=org_type)
+        surname = SURNAMES[int(r() * len(SURNAMES))]
+        given = GIVEN_CHARS[int(r() * len(GIVEN_CHARS))] + GIVEN_CHARS[int(r() * len(GIVEN_CHARS))]
+        established = self.first + int(r() * self.span)
+        status, started, deregistered, revoked = self._lifecycle(r, established=established)
+        day = datetime.date.fromordinal
+        return (
+            synthetic_uscc(i, org_type),
+            "深圳市福田区" + core,
+            org_type,
+            is_ia,
+            self.category_ids[category],
+            self.unit_ids.get(unit) if unit else None,
+            surname + given,
+            f"深圳市福田区{street}街道{road}{1 + int(r() * 4000)}号",
+            f"0755-8{int(r() * 10_000_000):07d}",
+            self.scopes[category],
+            f"{30 + int(r() * 470)}000.00",
+            f"福民证字第{i + 1:07d}号",
+            day(established),
+            status,
+            day(started) if started else None,
+            day(deregistered) if deregistered else None,
+            day(revoked) if revoked else None,
+        )
+
+    def _identity(self, r: Callable[[], float], *, org_type: str) -> tuple:
+        """(category, unit code, name without the district, street, road, is industry
+        association) of one row."""
+        brands, n_brands = BRANDS, len(BRANDS)
         shapes = self.shapes[org_type]
         category, unit, template, subjects, by_street = shapes[int(r() * len(shapes))]
         street, road = self.street_roads[int(r() * len(self.street_roads))]
@@ -152,9 +183,11 @@ class _SyntheticRows:
             )
             if by_street:
                 unit = STREET_UNIT_CODE[street]
-        surname = SURNAMES[int(r() * len(SURNAMES))]
-        given = GIVEN_CHARS[int(r() * len(GIVEN_CHARS))] + GIVEN_CHARS[int(r() * len(GIVEN_CHARS))]
-        established = self.first + int(r() * self.span)
+        return category, unit, core, street, road, is_ia
+
+    def _lifecycle(self, r: Callable[[], float], *, established: int) -> tuple:
+        """(status, deregistration started, deregistered, revoked) as ordinals: about one
+        row in nine has left or is leaving the register."""
         fate = r()
         started = deregistered = revoked = None
         status = LifecycleStatus.ACTIVE
@@ -170,26 +203,7 @@ class _SyntheticRows:
                     started = max(established + 1, exit_day - 60)
                 else:
                     status, revoked = LifecycleStatus.REVOKED, exit_day
-        day = datetime.date.fromordinal
-        return (
-            synthetic_uscc(i, org_type),
-            "深圳市福田区" + core,
-            org_type,
-            is_ia,
-            self.category_ids[category],
-            self.unit_ids.get(unit) if unit else None,
-            surname + given,
-            f"深圳市福田区{street}街道{road}{1 + int(r() * 4000)}号",
-            f"0755-8{int(r() * 10_000_000):07d}",
-            self.scopes[category],
-            f"{30 + int(r() * 470)}000.00",
-            f"福民证字第{i + 1:07d}号",
-            day(established),
-            status,
-            day(started) if started else None,
-            day(deregistered) if deregistered else None,
-            day(revoked) if revoked else None,
-        )
+        return status, started, deregistered, revoked
 
 
 SYNTHETIC_COLUMNS = (
@@ -263,14 +277,44 @@ def synthetic_register_seed(
 
 def _synthetic_copy(rows: _SyntheticRows, start: int, stop: int, log) -> None:
     org_table = Organization._meta.db_table
-    historical = Organization.history.model
-    hist_table = historical._meta.db_table
+    hist_table = Organization.history.model._meta.db_table
     qn = connection.ops.quote_name
     now = timezone.now()
     extra = _other_columns(Organization, set(SYNTHETIC_COLUMNS))
     columns = ["id", *SYNTHETIC_COLUMNS, *(c for c, _ in extra)]
     extra_text = "".join("\t" + copy_text_value(v) for _, v in extra)
+    history_sql, hist_params = _history_insert_sql(now=now)
 
+    with connection.cursor() as cursor:
+        next_id = _reserve_ids(cursor, org_table=org_table, count=stop - start)
+        copy_sql = f"COPY {qn(org_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+        for chunk_start in range(start, stop, SYNTHETIC_CHUNK):
+            chunk_stop = min(chunk_start + SYNTHETIC_CHUNK, stop)
+            buffer = io.StringIO()
+            write = buffer.write
+            first_id = next_id
+            for row in rows.rows(chunk_start, chunk_stop):
+                write(str(next_id))
+                for value in row:
+                    write("\t")
+                    write(copy_text_value(value))
+                write(extra_text)
+                write("\n")
+                next_id += 1
+            buffer.seek(0)
+            cursor.copy_expert(copy_sql, buffer)
+            cursor.execute(history_sql, [*hist_params, first_id, next_id - 1])
+            log(f"  {chunk_stop:,} / {stop:,}")
+        cursor.execute(f"ANALYZE {qn(org_table)}")
+        cursor.execute(f"ANALYZE {qn(hist_table)}")
+
+
+def _history_insert_sql(*, now: datetime.datetime) -> tuple[str, list]:
+    """The INSERT … SELECT that writes a '+' history row for each organization in an id
+    range (its two last parameters), and the parameters before them."""
+    org_table = Organization._meta.db_table
+    historical = Organization.history.model
+    qn = connection.ops.quote_name
     tracked = {f.column for f in historical.tracked_fields}
     hist_columns, hist_select, hist_params = [], [], []
     for f in historical._meta.concrete_fields:
@@ -293,43 +337,28 @@ def _synthetic_copy(rows: _SyntheticRows, start: int, stop: int, log) -> None:
             hist_select.append("%s")
             hist_params.append(f.get_db_prep_save(f.get_default(), connection))
     history_sql = (
-        f"INSERT INTO {qn(hist_table)} ({', '.join(hist_columns)}) "
+        f"INSERT INTO {qn(historical._meta.db_table)} ({', '.join(hist_columns)}) "
         f"SELECT {', '.join(hist_select)} FROM {qn(org_table)} WHERE id BETWEEN %s AND %s"
     )
+    return history_sql, hist_params
 
-    with connection.cursor() as cursor:
-        # Explicit ids (history rows need them); the lock keeps other writers out of the
-        # reserved block until this transaction ends.
-        cursor.execute(f"LOCK TABLE {qn(org_table)} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [org_table])
-        (sequence,) = cursor.fetchone()
-        cursor.execute(
-            f"SELECT setval(%s, GREATEST(nextval(%s), (SELECT COALESCE(MAX(id), 0) + 1 "
-            f"FROM {qn(org_table)})) + %s - 1)",
-            [sequence, sequence, stop - start],
-        )
-        (last_id,) = cursor.fetchone()
-        next_id = last_id - (stop - start) + 1
-        copy_sql = f"COPY {qn(org_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
-        for chunk_start in range(start, stop, SYNTHETIC_CHUNK):
-            chunk_stop = min(chunk_start + SYNTHETIC_CHUNK, stop)
-            buffer = io.StringIO()
-            write = buffer.write
-            first_id = next_id
-            for row in rows.rows(chunk_start, chunk_stop):
-                write(str(next_id))
-                for value in row:
-                    write("\t")
-                    write(copy_text_value(value))
-                write(extra_text)
-                write("\n")
-                next_id += 1
-            buffer.seek(0)
-            cursor.copy_expert(copy_sql, buffer)
-            cursor.execute(history_sql, [*hist_params, first_id, next_id - 1])
-            log(f"  {chunk_stop:,} / {stop:,}")
-        cursor.execute(f"ANALYZE {qn(org_table)}")
-        cursor.execute(f"ANALYZE {qn(hist_table)}")
+
+def _reserve_ids(cursor, *, org_table: str, count: int) -> int:
+    """The first of `count` consecutive organization ids taken from the sequence.
+
+    Explicit ids (history rows need them); the lock keeps other writers out of the
+    reserved block until this transaction ends."""
+    qn = connection.ops.quote_name
+    cursor.execute(f"LOCK TABLE {qn(org_table)} IN SHARE ROW EXCLUSIVE MODE")
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [org_table])
+    (sequence,) = cursor.fetchone()
+    cursor.execute(
+        f"SELECT setval(%s, GREATEST(nextval(%s), (SELECT COALESCE(MAX(id), 0) + 1 "
+        f"FROM {qn(org_table)})) + %s - 1)",
+        [sequence, sequence, count],
+    )
+    (last_id,) = cursor.fetchone()
+    return last_id - count + 1
 
 
 def _synthetic_bulk_create(rows: _SyntheticRows, start: int, stop: int, log) -> None:

@@ -119,16 +119,55 @@ def assign_inspectors(
     fewer than `per_org` eligible inspectors (R-INS-04).
     """
     ordered_roster = _sorted_unique_inspectors(roster)
+    excluded_by_org = _checked_conflicts(
+        selected=selected,
+        roster=ordered_roster,
+        conflicts=conflicts,
+        per_org=per_org,
+        window=window,
+    )
+    return _assign_by_queue(
+        seed=seed,
+        selected=selected,
+        ordered_roster=ordered_roster,
+        excluded_by_org=excluded_by_org,
+        per_org=per_org,
+        window=window,
+    )
+
+
+def _checked_conflicts(
+    *,
+    selected: Sequence[str],
+    roster: list[str],
+    conflicts: Mapping[str, Iterable[str]],
+    per_org: int,
+    window: int,
+) -> dict[str, frozenset[str]]:
+    """The conflicts of the selected organizations that have any, once the parameters, the
+    selection (no repeats) and the roster (enough eligible inspectors each) are checked."""
     _check_assignment_parameters(per_org=per_org, window=window)
     if len(set(selected)) != len(selected):
         raise DrawError("被抽中的组织名单有重复。")
     excluded_by_org = {u: frozenset(conflicts.get(u, ())) for u in selected if conflicts.get(u)}
     shortages = inspector_shortages(
-        organizations=selected, roster=ordered_roster, conflicts=excluded_by_org, per_org=per_org
+        organizations=selected, roster=roster, conflicts=excluded_by_org, per_org=per_org
     )
     if shortages:
         raise InsufficientInspectorsError(shortages=shortages, per_org=per_org)
+    return excluded_by_org
 
+
+def _assign_by_queue(
+    *,
+    seed: bytes,
+    selected: Sequence[str],
+    ordered_roster: list[str],
+    excluded_by_org: dict[str, frozenset[str]],
+    per_org: int,
+    window: int,
+) -> dict[str, list[str]]:
+    """Steps 1–3 of the queue rule for each organization in the order of `selected`."""
     encoded = {i: i.encode("utf-8") for i in ordered_roster}
     # levels[L] holds the inspectors with load L in queue order; moving an inspector to
     # the end of the queue appends it to its new level, which keeps every level in order.
