@@ -25,11 +25,18 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from .admin_export_jobs import (
+    background_export_rows,
+    export_file_name,
+    export_job_get,
+    export_job_start,
+    export_link_state,
+)
 from .audit import record
 from .audit_models import AuditAction
 from .excel import XLSX_CONTENT_TYPE, ExcelFormatError
@@ -119,6 +126,11 @@ class ExcelImportExportMixin:
                 name="{}_{}_export".format(*info),
             ),
             path(
+                "export/<str:token>/",
+                self.admin_site.admin_view(self.export_job_view),
+                name="{}_{}_export_job".format(*info),
+            ),
+            path(
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="{}_{}_import".format(*info),
@@ -147,8 +159,8 @@ class ExcelImportExportMixin:
             queryset.restrict(request.user, "view") if hasattr(queryset, "restrict") else queryset
         )
 
-    def _excel_url(self, name: str) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}")
+    def _excel_url(self, name: str, *args: str) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
 
     # ------------------------------------------------------------------ export
 
@@ -161,6 +173,11 @@ class ExcelImportExportMixin:
         except IncorrectLookupParameters:
             self.message_user(request, "筛选条件无效，未能导出。", messages.ERROR)
             return HttpResponseRedirect(self._excel_url("changelist"))
+        if (total := queryset.count()) > background_export_rows():
+            token = export_job_start(
+                model_admin=self, user=request.user, query=request.GET.urlencode(), total=total
+            )
+            return HttpResponseRedirect(self._excel_url("export_job", token))
         # A temp file, not memory: the workbook of a large register is tens of megabytes.
         tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
         try:
@@ -182,6 +199,34 @@ class ExcelImportExportMixin:
             filename=f"{self.excel_export_basename}-{timezone.localdate():%Y%m%d}.xlsx",
             content_type=XLSX_CONTENT_TYPE,
         )
+
+    def export_job_view(self, request, token: str):
+        """A background export: the waiting page, then its file (`?download=1`) until the
+        link expires. Another user's token answers 404, as if it did not exist."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = export_job_get(token) if _TOKEN_RE.match(token) else None
+        state = export_link_state(job, request.user)
+        if state == "missing":
+            raise Http404
+        if state == "ready" and request.GET.get("download"):
+            return FileResponse(
+                default_storage.open(export_file_name(token), "rb"),
+                as_attachment=True,
+                filename=f"{self.excel_export_basename}-{timezone.localdate():%Y%m%d}.xlsx",
+                content_type=XLSX_CONTENT_TYPE,
+            )
+        if state == "expired":
+            default_storage.delete(export_file_name(token))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"导出{self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "job": job,
+            "state": state,
+            "expires_at": datetime.datetime.fromtimestamp(job.get("expires", 0), tz=datetime.UTC),
+        }
+        return TemplateResponse(request, "admin/common/excel_export_wait.html", context)
 
     # ------------------------------------------------------------------ import
 

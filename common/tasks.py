@@ -36,3 +36,11 @@ def excel_import_job(*, admin_label: str, token: str, user_id: int | None, phase
     from common.admin_excel import excel_import_job_run
 
     excel_import_job_run(admin_label=admin_label, token=token, user_id=user_id, phase=phase)
+
+
+@shared_task(name="common.excel_export_job")
+def excel_export_job(*, admin_label: str, token: str, user_id: int, query: str) -> None:
+    """Write a large changelist export outside the web request (common.admin_export_jobs)."""
+    from common.admin_export_jobs import excel_export_job_run
+
+    excel_export_job_run(admin_label=admin_label, token=token, user_id=user_id, query=query)

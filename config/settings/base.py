@@ -152,6 +152,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EXCEL_MAX_PART_BYTES = int(os.environ.get("EXCEL_MAX_PART_BYTES", str(400 * 1024 * 1024)))
 EXCEL_MAX_TOTAL_BYTES = int(os.environ.get("EXCEL_MAX_TOTAL_BYTES", str(512 * 1024 * 1024)))
 EXCEL_MAX_SHARED_STRINGS = int(os.environ.get("EXCEL_MAX_SHARED_STRINGS", "3000000"))
+# Changelist exports of more rows than this are written by a worker, offered by a link that
+# only the requester can use and that expires (common.admin_export_jobs).
+EXCEL_BACKGROUND_EXPORT_ROWS = int(os.environ.get("EXCEL_BACKGROUND_EXPORT_ROWS", "20000"))
+EXCEL_EXPORT_LINK_SECONDS = int(os.environ.get("EXCEL_EXPORT_LINK_SECONDS", "3600"))
 # Evidence files attached to records (common.uploads): PDF/OFD/JPG/PNG up to this size.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 
