@@ -11,7 +11,7 @@ from oversight.inspections.api import (
     InspectionDrawViewSet,
     InspectionViewSet,
 )
-from oversight.zombies.api import ZombieCaseViewSet
+from oversight.zombies.api import ZombieCaseViewSet, ZombieFlagViewSet
 
 router = SimpleRouter()
 router.register("annual-reports", AnnualReportViewSet, basename="annual-report")
@@ -20,6 +20,7 @@ router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("audits", AuditViewSet, basename="audit")
 router.register("credit-listings", CreditListingViewSet, basename="credit-listing")
 router.register("zombie-cases", ZombieCaseViewSet, basename="zombie-case")
+router.register("zombie-flags", ZombieFlagViewSet, basename="zombie-flag")
 router.register("circulars", CircularViewSet, basename="circular")
 
 urlpatterns = router.urls
