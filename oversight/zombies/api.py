@@ -90,6 +90,7 @@ class ZombieFlagSerializer(serializers.ModelSerializer):
             "evidence",
             "reason",
             "designating_unit",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -1,17 +1,13 @@
-"""R-ZMB-01(5): designation by the bureau or the supervising unit (service, admin, API), kept by
-detection; R-ZMB-02: the 60-day public notice before revoking an unreachable organization."""
+"""R-ZMB-01(5): designation by the bureau or the supervising unit (service, admin; the API is in
+test_api_designation.py), kept by detection; R-ZMB-02: the 60-day public notice before revoking
+an unreachable organization."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from common.testing.api import (
-    ScopedAPITestCase,
-    make_department_user,
-    make_staff_user,
-    token_client,
-)
+from common.testing.api import make_department_user
 from oversight.zombies.choices import FlagSource, ZombieStage
 from oversight.zombies.detection import zombie_detect
 from oversight.zombies.models import ZombieCase, ZombieFlag
@@ -22,7 +18,7 @@ from oversight.zombies.services import (
 )
 from registry.choices import LifecycleStatus
 from tests.oversight.zombies.helpers import C1, C4, C5, D, org, reports
-from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
+from tests.registry.factories import SupervisingUnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +100,7 @@ def test_a_designation_is_confirmed_into_a_case(staff_user):
     assert case.flag == flag
 
 
-# ------------------------------------------------------------------ designation (admin, API)
+# ------------------------------------------------------------------ designation (admin)
 
 
 def test_admin_designation_form_writes_through_the_service(staff_client, staff_user):
@@ -127,74 +123,6 @@ def test_admin_designation_form_writes_through_the_service(staff_client, staff_u
     )
     assert again.status_code == 200 and "已于2022-07-01被认定" in again.content.decode()
     assert ZombieFlag.objects.count() == 1
-
-
-class TestZombieFlagAPI(ScopedAPITestCase):
-    model = ZombieFlag
-    basename = "zombie-flag"
-    lookup_field = "id"
-
-    def create_unit(self):
-        return SupervisingUnitFactory()
-
-    def create_object(self, *, unit):
-        return designate(OrganizationFactory(supervising_unit=unit))
-
-
-def test_department_designates_its_own_organization_through_the_api():
-    unit, other = SupervisingUnitFactory(), SupervisingUnitFactory()
-    mine, theirs = (
-        OrganizationFactory(supervising_unit=unit),
-        OrganizationFactory(supervising_unit=other),
-    )
-    dept = make_department_user(unit=unit)
-    client = token_client(dept)
-    response = client.post(
-        "/api/v1/zombie-flags/",
-        {"organization_uscc": mine.uscc, "reason": REASON, "designated_on": "2022-07-01"},
-        format="json",
-    )
-    assert response.status_code == 201, response.json()
-    body = response.json()
-    assert body["source"] == "designated"
-    assert body["criteria"][0]["code"] == C5
-    assert body["designating_unit"]["code"] == unit.code
-    # Another unit's organization answers as a missing one; nothing is written.
-    response = client.post(
-        "/api/v1/zombie-flags/",
-        {"organization_uscc": theirs.uscc, "reason": REASON},
-        format="json",
-    )
-    assert response.status_code == 400
-    assert "organization_uscc" in response.json()
-    assert not ZombieFlag.objects.filter(organization=theirs).exists()
-    # The service's refusals are 400 by field.
-    response = client.post(
-        "/api/v1/zombie-flags/",
-        {"organization_uscc": mine.uscc, "reason": REASON, "designated_on": "2022-07-01"},
-        format="json",
-    )
-    assert response.status_code == 400
-
-
-def test_staff_designate_through_the_api_only_with_the_permission():
-    o = OrganizationFactory()
-    body = {"organization_uscc": o.uscc, "reason": REASON}
-    reader = token_client(make_staff_user(perms=["oversight.view_zombieflag"]))
-    assert reader.post("/api/v1/zombie-flags/", body, format="json").status_code == 403
-    # Finding the organization is a read of the register: staff need to see organizations.
-    writer = token_client(
-        make_staff_user(
-            perms=[
-                "oversight.view_zombieflag",
-                "oversight.add_zombieflag",
-                "registry.view_organization",
-            ]
-        )
-    )
-    response = writer.post("/api/v1/zombie-flags/", body, format="json")
-    assert response.status_code == 201
-    assert response.json()["designating_unit"] is None
 
 
 # ------------------------------------------------------------------ notice (R-ZMB-02)
