@@ -58,6 +58,8 @@ class ZombieCaseSerializer(serializers.ModelSerializer):
             "criteria",
             "identified_on",
             "notified_on",
+            "notice_published_on",
+            "notice_ends_on",
             "closed_on",
             "responsible_person",
             "notes",
@@ -140,7 +142,8 @@ class ZombieProgressSerializer(serializers.Serializer):
     list=extend_schema(
         summary="僵尸型社会组织清理整治案件列表",
         description=(
-            "分页列出清理整治案件（已认定、已告知、注销办理中、已注销、已撤销登记、已恢复正常），"
+            "分页列出清理整治案件（已认定、已告知、公告送达中、注销办理中、已注销、已撤销登记、"
+            "已恢复正常），含公告日期和公告期满日期，"
             f"含认定标准（R-ZMB-01）。可按阶段、业务主管单位代码、统一社会信用代码筛选。{RECORD_SCOPE_NOTE}"
         ),
     ),

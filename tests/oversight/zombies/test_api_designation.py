@@ -12,7 +12,7 @@ from common.testing.api import (
     token_client,
 )
 from oversight.zombies.models import ZombieFlag
-from oversight.zombies.services import zombie_designate
+from oversight.zombies.services import zombie_case_open, zombie_case_transition, zombie_designate
 from tests.oversight.zombies.helpers import C5, D
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
@@ -92,3 +92,19 @@ def test_staff_designate_through_the_api_only_with_the_permission():
     response = writer.post("/api/v1/zombie-flags/", body, format="json")
     assert response.status_code == 201
     assert response.json()["designating_unit"] is None
+
+
+def test_a_case_in_notice_shows_its_dates():
+    unit = SupervisingUnitFactory()
+    case = zombie_case_open(
+        organization=OrganizationFactory(supervising_unit=unit),
+        criteria=["R-ZMB-01(4)"],
+        identified_on=D(2022, 3, 1),
+    )
+    zombie_case_transition(case=case, to="notice", on=D(2022, 4, 1))
+    row = token_client(make_department_user(unit=unit)).get(f"/api/v1/zombie-cases/{case.pk}/")
+    body = row.json()
+    assert (body["stage"], body["stage_display"]) == ("notice", "公告送达中")
+    assert (body["notice_published_on"], body["notice_ends_on"]) == ("2022-04-01", "2022-05-31")
+    progress = token_client(make_department_user(unit=unit)).get("/api/v1/zombie-cases/progress/")
+    assert progress.json()[0]["stages"]["notice"] == 1
