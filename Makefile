@@ -12,6 +12,8 @@ SQLITE_TESTS := tests/oversight/inspections/test_draw_service.py \
 	tests/oversight/inspections/test_draw_algorithm.py \
 	tests/oversight/zombies/test_detection.py \
 	tests/oversight/zombies/test_cases_and_circulars.py \
+	tests/oversight/zombies/test_designation_and_notice.py \
+	tests/oversight/credit/test_removal_applications.py \
 	tests/oversight/credit/test_rules.py \
 	tests/oversight/credit/test_services.py \
 	tests/oversight/annual_reports/test_imports.py \

@@ -7,6 +7,7 @@ from oversight.credit.models import (
     CreditListing,
     CreditProposal,
     CreditRemoval,
+    CreditRemovalApplication,
     Penalty,
     SpecialLetter,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "CreditListing",
     "CreditProposal",
     "CreditRemoval",
+    "CreditRemovalApplication",
     "Inspection",
     "InspectionAssignment",
     "InspectionDraw",

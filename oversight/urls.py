@@ -11,7 +11,7 @@ from oversight.inspections.api import (
     InspectionDrawViewSet,
     InspectionViewSet,
 )
-from oversight.zombies.api import ZombieCaseViewSet
+from oversight.zombies.api import ZombieCaseViewSet, ZombieFlagViewSet
 
 router = SimpleRouter()
 router.register("annual-reports", AnnualReportViewSet, basename="annual-report")
@@ -21,6 +21,7 @@ router.register("audits", AuditViewSet, basename="audit")
 router.register("credit-listings", CreditListingViewSet, basename="credit-listing")
 router.register("special-letters", SpecialLetterViewSet, basename="special-letter")
 router.register("zombie-cases", ZombieCaseViewSet, basename="zombie-case")
+router.register("zombie-flags", ZombieFlagViewSet, basename="zombie-flag")
 router.register("circulars", CircularViewSet, basename="circular")
 
 urlpatterns = router.urls

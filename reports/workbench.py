@@ -12,8 +12,10 @@ from common.policy import policy_value
 from common.workdays import add_working_days
 from oversight.annual_reports.choices import AnnualReportStatus
 from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
+from oversight.credit.applications import CREDIT_REMOVAL_WORKING_DAYS
 from oversight.credit.choices import ProposalStatus
 from oversight.credit.models import CreditProposal
+from oversight.credit.selectors import removal_applications_overdue
 from oversight.inspections.choices import InspectionOutcome, InspectionStatus
 from oversight.inspections.models import Inspection
 from oversight.zombies.choices import ZOMBIE_OPEN_STAGES
@@ -77,6 +79,7 @@ def workbench_todos(*, user, today: datetime.date) -> list[Todo]:
     proposals = CreditProposal.objects.filter(status=ProposalStatus.PROPOSED).exclude(
         proposed_by=user
     )
+    removals_overdue = removal_applications_overdue(today=today)
     stale = _stale_cases(today)
     stale_ids = list(stale.values_list("pk", flat=True)[: STALE_LINK_LIMIT + 1])
     horizon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
@@ -95,6 +98,10 @@ def workbench_todos(*, user, today: datetime.date) -> list[Todo]:
         Todo("credit_proposals_to_approve", "信用事项待本人审批（他人提议）", proposals.count(),
              admin_list("oversight.creditproposal", status=ProposalStatus.PROPOSED),
              "本人提议的事项须由另一人审批，不计在内（四眼原则）"),
+        Todo("removal_applications_overdue", "移出申请逾期未作出移出决定",
+             removals_overdue.count(),
+             admin_list("oversight.creditremovalapplication", overdue="yes"),
+             f"核实后 {CREDIT_REMOVAL_WORKING_DAYS} 个工作日内应作出移出决定（R-CRD-07）"),
         Todo("zombie_cases_stale", f"僵尸型社会组织案件 {STALE_CASE_DAYS} 日无进展",
              stale.count(),
              admin_list("oversight.zombiecase", stage__in=list(ZOMBIE_OPEN_STAGES),

@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "credit_listings", "description": "信用名录"},
         {"name": "special_letters", "description": "专项信函"},
         {"name": "zombie_cases", "description": "僵尸型社会组织"},
+        {"name": "zombie_flags", "description": "僵尸风险标记与认定"},
         {"name": "party_building", "description": "党建"},
         {"name": "grants", "description": "专项资金"},
         {"name": "ratings", "description": "等级评估"},

@@ -5,7 +5,8 @@ Over the Futian demo register of `registry.demo`:
 * an inspector register of 24 福田区民政局 inspectors and a few declared conflicts (R-INS-10);
 * annual reports 2015–2021 (年检 model) for every organization that owed one, with realistic
   gaps: a few per cent missing each year, late and unsealed reports, a set of organizations
-  on the register that missed 2020 and 2021 (zombie-like, DOMAIN.md §5) and revoked
+  on the register that missed 2020 and 2021 (zombie-like, DOMAIN.md §5), dormant ones whose
+  reports show no activity since 2019 (the zombie cleanup's candidates), and revoked
   organizations that stopped reporting in their last two years;
 * four draws by the real services: the 2021 年检年报抽查 over 811 organizations (81 drawn), the
   2022 one over 766 (77), and the special enforcement inspections of 2021 (30) and 2022 (33),
@@ -61,6 +62,12 @@ C_EDUCATION, C_SOCIAL, C_HEALTH = 4, 9, 5  # industry category codes (migration 
 # Annual reports 2015–2021 (R-ANN-01…10)
 
 ZOMBIES = 12  # on the register today, no report for 2020 nor 2021 (R-ZMB-01 candidates)
+# On the register today and holding no activity since 2019 (their reports, when filed, say
+# 0): with the zombie-like ones above, the silent organizations the zombie cleanup's
+# detection finds on 2021-09-01 (R-ZMB-01(1)/(3)) and its 101 cases are drawn from — a case
+# never goes to an organization that reported activity in the period (issue 10).
+DORMANT = 110
+DORMANT_SINCE = 2019
 LAPSED = 6  # missed 2017 and 2018, reporting again since
 MISSING_SHARE = 0.025
 LATE_SHARE = 0.05
@@ -186,6 +193,22 @@ def _gaps(orgs: list[_Org], owing: dict[int, set[int]]) -> dict[int, set[int]]:
             if owed:
                 gaps[org.id] = set(owed[-2:])
     return gaps
+
+
+def _dormant(orgs: list[_Org], gaps: dict[int, set[int]]) -> set[int]:
+    """The organizations whose reports from DORMANT_SINCE on show no activity: DORMANT of
+    those settled on the register (established by mid-2018, so they owed the 2019 report)
+    and not lapsed, plus the zombie-like ones of `_gaps`."""
+    rng = _rng("dormant")
+    settled = [
+        o
+        for o in orgs
+        if o.registered_on(HORIZON)
+        and o.established_on <= datetime.date(2018, 6, 30)
+        and o.id not in gaps
+    ]
+    picked = {o.id for o in rng.sample(settled, k=min(DORMANT, len(settled)))}
+    return picked | {pk for pk, years in gaps.items() if years == {2020, 2021}}
 
 
 @dataclass
@@ -321,6 +344,7 @@ def annual_reports_seed() -> ReportSeedResult:
             if pk in by_id
         }
     gaps = _gaps(orgs, owing)
+    dormant = _dormant(orgs, gaps)
     existing: set[tuple[int, int]] = set()
     ids = list(by_id)
     for start in range(0, len(ids), 500):  # SQLite caps the parameters of one query
@@ -333,6 +357,10 @@ def annual_reports_seed() -> ReportSeedResult:
     owed = missing = 0
     for org in orgs:
         figures = _figures(org)
+        if org.id in dormant:
+            for year in REPORT_YEARS:
+                if year >= DORMANT_SINCE:
+                    figures[year]["activities_held"] = 0
         previous_failed = False
         for year in REPORT_YEARS:
             if org.id not in owing[year]:

@@ -99,3 +99,11 @@ class ProposalStatus(models.TextChoices):
     APPROVED = "approved", "已批准生效"
     REJECTED = "rejected", "已驳回"
     OBSOLETE = "obsolete", "已失效"
+
+
+class RemovalApplicationStatus(models.TextChoices):
+    """移出申请 (R-CRD-07): pending until the authority removes the organization or refuses."""
+
+    PENDING = "pending", "待决定"
+    REMOVED = "removed", "已移出"
+    REFUSED = "refused", "不予移出"

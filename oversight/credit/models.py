@@ -27,6 +27,7 @@ from oversight.credit.choices import (
     LetterReturnReason,
     PenaltyKind,
     ProposalStatus,
+    RemovalApplicationStatus,
     RemovalGround,
 )
 from registry.models import Organization
@@ -388,3 +389,76 @@ class CreditProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.get_action_display()}{self.get_list_type_display()}"
+
+
+class CreditRemovalApplication(models.Model):
+    """移出申请 (R-CRD-07): an organization applies to come off a list once it has fulfilled its
+    obligation or finished rectification. The authority removes it within
+    `CREDIT_REMOVAL_WORKING_DAYS` working days of verifying this (D18 calendar): `due_on` is
+    fixed when the verification is recorded; an application still pending after `due_on` is
+    overdue. Unlike the decisions above it changes (verified, decided), so it keeps history."""
+
+    scope_unit_path = "organization__supervising_unit"
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="社会组织",
+        on_delete=models.PROTECT,
+        related_name="credit_removal_applications",
+    )
+    list_type = models.CharField(
+        "名录", max_length=10, choices=CreditList.choices, default=CreditList.ABNORMAL
+    )
+    applied_on = models.DateField("申请日期")
+    applicant = models.CharField("申请人", max_length=100, help_text="如：法定代表人姓名。")
+    ground = models.TextField("申请理由", help_text="已履行的义务或已完成的整改。")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_on = models.DateField("核实日期", null=True, blank=True)
+    due_on = models.DateField(
+        "移出决定期限", null=True, blank=True, help_text="核实之日起5个工作日（R-CRD-07）。"
+    )
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=RemovalApplicationStatus.choices,
+        default=RemovalApplicationStatus.PENDING,
+    )
+    decided_on = models.DateField("办结日期", null=True, blank=True)
+    removal = models.ForeignKey(
+        CreditRemoval,
+        verbose_name="移出决定",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    refusal_reason = models.TextField("不予移出理由", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "信用名录移出申请"
+        verbose_name_plural = "信用名录移出申请"
+        ordering = ["-applied_on", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="oversight_removalapp_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verified_on__isnull=True) | Q(verified_on__gte=models.F("applied_on")),
+                name="%(app_label)s_%(class)s_verified_after_applied",
+                violation_error_message="核实日期不能早于申请日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} 申请移出{self.get_list_type_display()}（{self.applied_on}）"

@@ -13,8 +13,13 @@ import datetime
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from oversight.credit.choices import CreditList, CreditStanding
-from oversight.credit.models import CreditListing, CreditRemoval, SpecialLetter
+from oversight.credit.choices import CreditList, CreditStanding, RemovalApplicationStatus
+from oversight.credit.models import (
+    CreditListing,
+    CreditRemoval,
+    CreditRemovalApplication,
+    SpecialLetter,
+)
 from oversight.credit.rules.base import active_listing_rows
 from registry.models import Organization
 
@@ -121,3 +126,13 @@ def listing_removal(listing: CreditListing) -> CreditRemoval | None:
     """The removal that closed `listing` (prefetched `removals` are used when present)."""
     removals = list(listing.removals.all())
     return min(removals, key=lambda r: (r.decided_on, r.pk)) if removals else None
+
+
+def removal_applications_overdue(
+    *, today: datetime.date, applications: QuerySet[CreditRemovalApplication] | None = None
+) -> QuerySet[CreditRemovalApplication]:
+    """移出申请逾期未决定 (R-CRD-07): verified, still pending, and `today` is past the last day
+    for the removal decision (`due_on`, five working days after verification, D18). One query;
+    `applications` lets a caller pass its scope."""
+    applications = CreditRemovalApplication.objects.all() if applications is None else applications
+    return applications.filter(status=RemovalApplicationStatus.PENDING, due_on__lt=today)

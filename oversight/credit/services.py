@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from common.policy import policy_label
 from oversight.credit import rules
+from oversight.credit.applications import removal_applications_close
 from oversight.credit.choices import (
     ABNORMAL_GROUNDS,
     SERIOUS_GROUNDS,
@@ -132,6 +133,8 @@ def _write_removal(
         approved_by=approved_by,
     )
     removal.listings.add(*active)
+    # R-CRD-07: the decision answers the organization's pending removal applications.
+    removal_applications_close(removal=removal, at=at)
     return removal
 
 

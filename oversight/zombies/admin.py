@@ -1,7 +1,8 @@
 """Admin of the zombie cleanup (DESIGN.md §4.5): the monthly flags with their criteria and
-evidence and the action that confirms them into cases; the cases with one action per stage
-of R-ZMB-02 (an intermediate page asks the date and notes), the progress per unit and the
-button that issues this month's circulars. Every write goes through oversight.zombies."""
+evidence, the designation of R-ZMB-01(5) (the add form) and the action that confirms flags
+into cases; the cases with one action per stage of R-ZMB-02 (an intermediate page asks the
+date and notes) and their public-notice dates, the progress per unit and the button that
+issues this month's circulars. Every write goes through oversight.zombies."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -20,11 +21,20 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.actors import saved_user
 from common.admin_actions import run_on_selection
-from oversight.zombies.choices import ZOMBIE_OPEN_STAGES, ZombieCriterion, ZombieStage
+from oversight.zombies.choices import (
+    ZOMBIE_NOTICE_DAYS,
+    ZOMBIE_OPEN_STAGES,
+    ZombieCriterion,
+    ZombieStage,
+)
 from oversight.zombies.circulars import zombie_circulars_issue
 from oversight.zombies.models import ZombieCase, ZombieFlag
 from oversight.zombies.selectors import zombie_progress_by_unit
-from oversight.zombies.services import zombie_case_open, zombie_case_transition
+from oversight.zombies.services import (
+    zombie_case_open,
+    zombie_case_transition,
+    zombie_designate,
+)
 
 CRITERION_LABELS = dict(ZombieCriterion.choices)
 
@@ -47,19 +57,79 @@ class _ConfirmForm(forms.Form):
     responsible_person = forms.CharField(label="责任人", required=False, max_length=50)
 
 
+class _DesignationForm(forms.ModelForm):
+    """认定 (R-ZMB-01(5)): the form's rules are the service's; `_post_clean` runs it (inside
+    the add view's transaction) instead of the model's own validation."""
+
+    request = None  # set by ZombieFlagAdmin.get_form
+
+    class Meta:
+        model = ZombieFlag
+        fields = ["organization", "as_of", "designating_unit", "reason"]
+        labels = {"as_of": "认定日期"}
+        help_texts = {
+            "designating_unit": "代业务主管单位登记其认定时选择该单位；为空表示由登记管理机关认定。"
+        }
+
+    def _post_clean(self) -> None:
+        if self.errors:
+            return
+        data = self.cleaned_data
+        try:
+            self.flag = zombie_designate(
+                organization=data["organization"],
+                reason=data["reason"],
+                actor=saved_user(self.request.user),
+                on=data["as_of"],
+                unit=data.get("designating_unit"),
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc.messages)
+
+
 # ------------------------------------------------------------------ flags
 
 
 @admin.register(ZombieFlag)
 class ZombieFlagAdmin(admin.ModelAdmin):
-    list_display = ["organization", "as_of", "criteria_display", "has_open_case"]
-    list_filter = ["as_of"]
+    list_display = ["organization", "as_of", "source", "criteria_display", "has_open_case"]
+    list_filter = ["source", "as_of"]
     search_fields = ["organization__name", "=organization__uscc"]
     list_select_related = ["organization"]
     date_hierarchy = "as_of"
-    fields = ["organization", "as_of", "criteria_display", "evidence_display", "created_at"]
+    fields = [
+        "organization",
+        "as_of",
+        "source",
+        "criteria_display",
+        "reason",
+        "designating_unit",
+        "designated_by",
+        "evidence_display",
+        "created_at",
+    ]
     readonly_fields = fields
+    autocomplete_fields = ["organization"]
     actions = ["confirm_cases"]
+
+    def get_fields(self, request, obj=None):
+        return _DesignationForm.Meta.fields if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            form = type("DesignationForm", (_DesignationForm,), {"request": request})
+            kwargs["form"] = form
+            kwargs["fields"] = _DesignationForm.Meta.fields
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The service wrote the flag in the form's validation; the admin logs that row.
+        for f in ZombieFlag._meta.concrete_fields:
+            setattr(obj, f.attname, getattr(form.flag, f.attname))
+        obj._state.adding = False
 
     @admin.display(description="符合的认定标准")
     def criteria_display(self, obj: ZombieFlag) -> str:
@@ -81,7 +151,8 @@ class ZombieFlagAdmin(admin.ModelAdmin):
         return obj.open_case
 
     def has_add_permission(self, request) -> bool:
-        return False  # flags are written by detection only
+        # Adding is designating (R-ZMB-01(5)); detection writes the other flags.
+        return request.user.has_perm("oversight.add_zombieflag")
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -124,6 +195,8 @@ def _stage_action(to: ZombieStage, label: str):
             )
 
         intro = {
+            ZombieStage.NOTICE: f"无法取得联系的组织以公告送达，公告期{ZOMBIE_NOTICE_DAYS}日（公告之日不计），"
+            "期满后方可撤销登记（R-ZMB-02）。",
             ZombieStage.DEREGISTERING: "登记状态同时变为“注销办理中”。",
             ZombieStage.DEREGISTERED: "登记状态同时变为“已注销”；须已有注销清算审计报告（R-AUD-04，D11）。",
             ZombieStage.REVOKED: "登记状态同时变为“撤销登记”。",
@@ -145,11 +218,31 @@ def _stage_action(to: ZombieStage, label: str):
 
 STAGE_ACTIONS = [
     _stage_action(ZombieStage.NOTIFIED, "告知"),
+    _stage_action(ZombieStage.NOTICE, "公告送达"),
     _stage_action(ZombieStage.DEREGISTERING, "受理注销"),
     _stage_action(ZombieStage.DEREGISTERED, "核准注销"),
     _stage_action(ZombieStage.REVOKED, "撤销登记"),
     _stage_action(ZombieStage.RESTORED, "恢复正常"),
 ]
+
+
+class NoticeEndedFilter(admin.SimpleListFilter):
+    """公告期: cases in the notice stage whose period has ended (may be revoked) or not yet."""
+
+    title = "公告期"
+    parameter_name = "notice_period"
+
+    def lookups(self, request, model_admin):
+        return [("running", "公告期未满"), ("ended", "公告期已满（可撤销登记）")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        notice = queryset.filter(stage=ZombieStage.NOTICE)
+        if self.value() == "running":
+            return notice.filter(notice_ends_on__gte=today)
+        if self.value() == "ended":
+            return notice.filter(notice_ends_on__lt=today)
+        return queryset
 
 
 @admin.register(ZombieCase)
@@ -161,10 +254,12 @@ class ZombieCaseAdmin(SimpleHistoryAdmin):
         "criteria_display",
         "identified_on",
         "notified_on",
+        "notice_published_on",
+        "notice_ends_on",
         "closed_on",
         "responsible_person",
     ]
-    list_filter = ["stage", "organization__supervising_unit"]
+    list_filter = ["stage", NoticeEndedFilter, "organization__supervising_unit"]
     search_fields = ["organization__name", "=organization__uscc", "responsible_person"]
     list_select_related = ["organization__supervising_unit"]
     date_hierarchy = "identified_on"
@@ -175,6 +270,8 @@ class ZombieCaseAdmin(SimpleHistoryAdmin):
         "stage",
         "identified_on",
         "notified_on",
+        "notice_published_on",
+        "notice_ends_on",
         "closed_on",
         "confirmed_by",
     ]

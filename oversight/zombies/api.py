@@ -1,16 +1,19 @@
 """API of the zombie cleanup (DESIGN.md §4.5, §8): `zombie-cases/` with the progress per
-unit, and `circulars/` with the download of their workbook. Read-only; scope and
-permissions come from common.api (ScopedViewSet), as for every resource."""
+unit, `zombie-flags/` (the flags, and the designation under R-ZMB-01(5) a supervising unit
+makes for its own organizations), and `circulars/` with the download of their workbook.
+Scope and permissions come from common.api (ScopedViewSet), as for every resource."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import (
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,10 +22,12 @@ from common.api.fields import ChoiceLabelField
 from common.api.viewsets import ScopedReadOnlyModelViewSet
 from oversight.zombies.choices import ZombieCriterion, ZombieStage
 from oversight.zombies.filters import ZombieCaseFilterSet
-from oversight.zombies.models import ZombieCase
+from oversight.zombies.models import ZombieCase, ZombieFlag
 from oversight.zombies.selectors import zombie_progress_by_unit
+from oversight.zombies.services import zombie_designate
 from registry.api.serializers import OrganizationBriefSerializer, SupervisingUnitBriefSerializer
 from registry.api.views import RECORD_SCOPE_NOTE
+from registry.models import Organization
 
 # ------------------------------------------------------------------ serializers
 
@@ -53,6 +58,8 @@ class ZombieCaseSerializer(serializers.ModelSerializer):
             "criteria",
             "identified_on",
             "notified_on",
+            "notice_published_on",
+            "notice_ends_on",
             "closed_on",
             "responsible_person",
             "notes",
@@ -66,9 +73,56 @@ class ZombieCaseSerializer(serializers.ModelSerializer):
         return [{"code": code, "label": labels.get(code, code)} for code in case.criteria]
 
 
+class ZombieFlagSerializer(serializers.ModelSerializer):
+    """僵尸风险标记: detected monthly (R-ZMB-01(1)–(4)) or designated (R-ZMB-01(5))."""
+
+    organization = OrganizationBriefSerializer(read_only=True)
+    source_display = ChoiceLabelField(source="source")
+    criteria = serializers.SerializerMethodField()
+    designating_unit = SupervisingUnitBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ZombieFlag
+        fields = [
+            "id",
+            "organization",
+            "as_of",
+            "source",
+            "source_display",
+            "criteria",
+            "evidence",
+            "reason",
+            "designating_unit",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ZombieCriterionSerializer(many=True))
+    def get_criteria(self, flag: ZombieFlag) -> list[dict]:
+        labels = dict(ZombieCriterion.choices)
+        return [{"code": code, "label": labels.get(code, code)} for code in flag.criteria]
+
+
+class ZombieDesignationSerializer(serializers.Serializer):
+    """认定 (R-ZMB-01(5)): the organization by its code, the reason, the date (default today)."""
+
+    organization_uscc = serializers.CharField(help_text="统一社会信用代码（本单位主管的社会组织）")
+    reason = serializers.CharField(help_text="认定理由")
+    designated_on = serializers.DateField(required=False, help_text="认定日期，默认当日")
+
+    def validate_organization_uscc(self, value: str) -> Organization:
+        # Only the organizations the caller may see: another unit's answers as a missing one.
+        scope = Organization.objects.restrict(self.context["request"].user, "view")
+        organization = scope.filter(uscc=value.strip().upper()).first()
+        if organization is None:
+            raise serializers.ValidationError("未找到该社会组织。")
+        return organization
+
+
 class ZombieStageCountsSerializer(serializers.Serializer):
     identified = serializers.IntegerField(help_text=ZombieStage.IDENTIFIED.label)
     notified = serializers.IntegerField(help_text=ZombieStage.NOTIFIED.label)
+    notice = serializers.IntegerField(help_text=ZombieStage.NOTICE.label)
     deregistering = serializers.IntegerField(help_text=ZombieStage.DEREGISTERING.label)
     deregistered = serializers.IntegerField(help_text=ZombieStage.DEREGISTERED.label)
     revoked = serializers.IntegerField(help_text=ZombieStage.REVOKED.label)
@@ -89,7 +143,8 @@ class ZombieProgressSerializer(serializers.Serializer):
     list=extend_schema(
         summary="僵尸型社会组织清理整治案件列表",
         description=(
-            "分页列出清理整治案件（已认定、已告知、注销办理中、已注销、已撤销登记、已恢复正常），"
+            "分页列出清理整治案件（已认定、已告知、公告送达中、注销办理中、已注销、已撤销登记、"
+            "已恢复正常），含公告日期和公告期满日期，"
             f"含认定标准（R-ZMB-01）。可按阶段、业务主管单位代码、统一社会信用代码筛选。{RECORD_SCOPE_NOTE}"
         ),
     ),
@@ -122,3 +177,60 @@ class ZombieCaseViewSet(ScopedReadOnlyModelViewSet):
         return Response(
             ZombieProgressSerializer(zombie_progress_by_unit(cases=cases), many=True).data
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="僵尸风险标记列表",
+        description=(
+            "每月检测生成的风险标记（R-ZMB-01第1至4项）和登记管理机关或业务主管单位的认定"
+            f"（第5项），含符合的认定标准和证据。{RECORD_SCOPE_NOTE}"
+        ),
+    ),
+    retrieve=extend_schema(summary="查询一条僵尸风险标记", description=RECORD_SCOPE_NOTE),
+)
+@extend_schema(tags=["zombie_flags"])
+class ZombieFlagViewSet(mixins.CreateModelMixin, ScopedReadOnlyModelViewSet):
+    queryset = ZombieFlag.objects.all()
+    serializer_class = ZombieFlagSerializer
+    lookup_field = "id"
+    search_fields = ["organization__name", "^organization__uscc"]
+    ordering_fields = ["as_of"]
+    ordering = ["-as_of", "id"]
+    # Departments designate the organizations they supervise (R-ZMB-01(5)).
+    department_actions = ("create",)
+
+    def get_queryset(self) -> QuerySet[ZombieFlag]:
+        return (
+            super()
+            .get_queryset()
+            .select_related("organization", "organization__supervising_unit", "designating_unit")
+        )
+
+    @extend_schema(
+        operation_id="zombie_flags_designate",
+        summary="认定僵尸型社会组织（R-ZMB-01第5项）",
+        description=(
+            "业务主管单位认定本单位主管的社会组织为僵尸型社会组织，须说明理由；"
+            "认定形成一条“认定”来源的风险标记，检测不会覆盖或删除它。"
+            "局机关工作人员须有新增僵尸风险标记的权限，以登记管理机关名义认定。"
+        ),
+        request=ZombieDesignationSerializer,
+        responses={
+            201: ZombieFlagSerializer,
+            400: OpenApiResponse(description="组织不存在或不在本单位范围内、理由为空、已认定等"),
+        },
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = ZombieDesignationSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # The service's refusals answer 400 by field (common.api.exceptions).
+        flag = zombie_designate(
+            organization=data["organization_uscc"],
+            reason=data["reason"],
+            actor=request.user,
+            on=data.get("designated_on") or timezone.localdate(),
+        )
+        flag = self.get_queryset().get(pk=flag.pk)
+        return Response(self.get_serializer(flag).data, status=status.HTTP_201_CREATED)

@@ -1,15 +1,19 @@
 """`seed_demo` step: the 2021–2022 zombie clean-up of the seed letter — 101 organizations in
 cleanup cases, 69 of them deregistered or deregistering — built through the real services.
 
-Detection runs on the campaign's start (民发〔2021〕63号, 2021-09-01) over the demo's
-annual reports; the demo's missing reports do not make 101 candidates, so organizations
-picked at random (fixed seed) get two unsigned special letters in the summer of 2021
-(R-CRD-03) and detection flags them as unreachable (R-ZMB-01(4)). Staff then confirm the
-flags into cases and move them along R-ZMB-02. The register demo has no lifecycle event
-after 2022-06-30 and its figures of that day are asserted, so every change of registration
-status here falls in 2022-07 … 2022-12, and the 69 outcomes stand by the letter's date,
-2022-07-28; the liquidation audits deregistration needs (D11/R-AUD-04, D13) run between the
-start of the deregistration and its approval.
+The annual-report demo leaves dormant organizations whose reports show no activity since
+2019. In the summer of 2021, organizations picked at random (fixed seed) among the silent
+ones (no report of the period showing an activity) get two special letters that come back
+unsigned (R-CRD-03). Detection then runs on the campaign's start (民发〔2021〕63号,
+2021-09-01) and flags them (R-ZMB-01(3)/(4)), with others it finds. Staff confirm 101 flags
+into cases — only of organizations that reported no activity in the period the criteria look
+at (`period_years`): a flag on a late report that showed activity is no zombie — and move
+them along R-ZMB-02; an unreachable organization is revoked only after a 60-day public
+notice. The register demo has no lifecycle event after 2022-06-30 and its figures of that
+day are asserted, so every change of registration status here falls in 2022-07 … 2022-12,
+and the 69 outcomes stand by the letter's date, 2022-07-28; the liquidation audits
+deregistration needs (D11/R-AUD-04, D13) run between the start of the deregistration and its
+approval.
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from oversight.credit.choices import LetterMailing, LetterReturnReason
 from oversight.credit.intake import special_letter_record, special_letter_return_record
 from oversight.inspections.choices import AuditKind
 from oversight.inspections.models import Audit
-from oversight.zombies.choices import ZombieStage
-from oversight.zombies.detection import zombie_detect
+from oversight.zombies.choices import ZombieCriterion, ZombieStage
+from oversight.zombies.detection import Periods, zombie_detect
 from oversight.zombies.models import ZombieCase, ZombieFlag
 from oversight.zombies.services import zombie_case_open, zombie_case_transition
 from registry.choices import LifecycleStatus
@@ -39,6 +43,7 @@ ZOMBIE_SEED = 20210801
 DETECTED_ON = datetime.date(2021, 9, 1)
 LETTERS_ON = (datetime.date(2021, 6, 15), datetime.date(2021, 7, 20))
 CASES = 101
+UNREACHABLE = 86  # organizations whose two letters came back unsigned
 # How the 101 cases stand at the end of 2022 (69 deregistered or deregistering).
 OUTCOMES = (
     (ZombieStage.DEREGISTERED, 52),
@@ -58,10 +63,13 @@ PATHS = {
         ZombieStage.DEREGISTERED,
     ),
     ZombieStage.REVOKED: (ZombieStage.NOTIFIED, ZombieStage.REVOKED),
+    # R-ZMB-02: the notification could not be served, so a 60-day public notice first.
+    "revoked_unreachable": (ZombieStage.NOTIFIED, ZombieStage.NOTICE, ZombieStage.REVOKED),
     ZombieStage.RESTORED: (ZombieStage.NOTIFIED, ZombieStage.RESTORED),
 }
 NOTES = {
     ZombieStage.NOTIFIED: "已向住所、法定代表人和业务主管单位送达告知书",
+    ZombieStage.NOTICE: "告知书无法送达，在报纸和政府网站公告，公告期60日",
     ZombieStage.DEREGISTERING: "业务主管单位指导成立清算组，受理注销申请",
     ZombieStage.DEREGISTERED: "清算审计报告已出具，核准注销登记",
     ZombieStage.REVOKED: "公告送达期满仍无法取得联系，依法撤销登记",
@@ -77,61 +85,55 @@ def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
 
 
-def _day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
-    day = first + datetime.timedelta(days=rng.randint(0, (last - first).days))
+def _weekday(day: datetime.date) -> datetime.date:
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     return day
 
 
-def _active_flags() -> list[ZombieFlag]:
-    return list(
-        ZombieFlag.objects.filter(
-            as_of=DETECTED_ON, organization__status=LifecycleStatus.ACTIVE
-        ).select_related("organization")
+def _day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
+    return _weekday(first + datetime.timedelta(days=rng.randint(0, (last - first).days)))
+
+
+def period_years() -> range:
+    """The report years the criteria look at on the detection date: from the first reference
+    year of (1)/(3) to the year of detection (the letters' window of (4) and the year of (2)
+    lie within)."""
+    p = Periods.on(DETECTED_ON)
+    first = min(y.year for y in (*p.missed_years, *p.no_business_years))
+    return range(first, DETECTED_ON.year + 1)
+
+
+def reported_activity(organization: str = "pk") -> Exists:
+    """A report of the period showing an activity, of the outer query's `organization`."""
+    return Exists(
+        AnnualReport.objects.filter(
+            organization=OuterRef(organization),
+            year__in=list(period_years()),
+            activities_held__gt=0,
+        )
     )
 
 
-@transaction.atomic
-def zombie_demo_seed() -> int:
-    """The demo's cleanup cases; returns how many were created (0 when they exist)."""
-    if ZombieCase.objects.exists():
-        return 0
-    rng = random.Random(ZOMBIE_SEED)
-    zombie_detect(as_of=DETECTED_ON, at=_at(DETECTED_ON))
-    flags = _active_flags()
-    if len(flags) < CASES:
-        flagged = {f.organization_id for f in flags}
-        # Active today, on the register since before the letters, not flagged yet, and
-        # silent: no sealed report of the latest year due on the detection date showing an
-        # activity — an organization that reported activity is no zombie suspect.
-        active = AnnualReport.objects.filter(
-            organization=OuterRef("pk"),
-            year=DETECTED_ON.year - 1,
-            is_sealed=True,
-            activities_held__gt=0,
-            submitted_on__lte=DETECTED_ON,
-        )
-        pool = sorted(
-            Organization.objects.filter(
-                status=LifecycleStatus.ACTIVE, established_on__lt=LETTERS_ON[0]
-            )
-            .exclude(pk__in=flagged)
-            .exclude(Exists(active))
-            .values_list("pk", flat=True)
-        )
-        chosen = rng.sample(pool, CASES - len(flags))
-        _letters_returned(chosen)
-        zombie_detect(as_of=DETECTED_ON, at=_at(DETECTED_ON))
-        flags = _active_flags()
-    # Those that meet the most criteria first, then by code: a stable, explainable choice.
-    flags.sort(key=lambda f: (-len(f.criteria), f.organization.uscc))
-    flags = flags[:CASES]
-    outcomes = [stage for stage, n in OUTCOMES for _ in range(n)]
-    rng.shuffle(outcomes)
-    for n, (flag, outcome) in enumerate(zip(flags, outcomes, strict=True), start=1):
-        _one_case(rng, flag, outcome, n)
-    return len(flags)
+def _silent_flags() -> list[ZombieFlag]:
+    """The day's flags of organizations still active that reported no activity in the period."""
+    return list(
+        ZombieFlag.objects.filter(as_of=DETECTED_ON, organization__status=LifecycleStatus.ACTIVE)
+        .exclude(reported_activity("organization"))
+        .select_related("organization")
+    )
+
+
+def _unsigned_letters(rng: random.Random) -> None:
+    """Two letters each, returned unsigned, to silent organizations on the register since
+    before the letters (R-CRD-03, D15)."""
+    pool = sorted(
+        Organization.objects.filter(status=LifecycleStatus.ACTIVE, established_on__lt=LETTERS_ON[0])
+        .exclude(reported_activity())
+        .values_list("pk", flat=True)
+    )
+    chosen = rng.sample(pool, min(UNREACHABLE, len(pool)))
+    _letters_returned(chosen)
 
 
 def _letters_returned(org_ids: list[int]) -> None:
@@ -156,6 +158,29 @@ def _letters_returned(org_ids: list[int]) -> None:
                 at=_at(returned_on),
             )
             first = letter
+
+
+@transaction.atomic
+def zombie_demo_seed() -> int:
+    """The demo's cleanup cases; returns how many were created (0 when they exist)."""
+    if ZombieCase.objects.exists():
+        return 0
+    rng = random.Random(ZOMBIE_SEED)
+    _unsigned_letters(rng)
+    zombie_detect(as_of=DETECTED_ON, at=_at(DETECTED_ON))
+    flags = _silent_flags()
+    if len(flags) < CASES:
+        raise RuntimeError(
+            f"演示数据只有 {len(flags)} 家未开展活动的僵尸风险组织，少于 {CASES} 家。"
+        )
+    # Those that meet the most criteria first, then by code: a stable, explainable choice.
+    flags.sort(key=lambda f: (-len(f.criteria), f.organization.uscc))
+    flags = flags[:CASES]
+    outcomes = [stage for stage, n in OUTCOMES for _ in range(n)]
+    rng.shuffle(outcomes)
+    for n, (flag, outcome) in enumerate(zip(flags, outcomes, strict=True), start=1):
+        _one_case(rng, flag, outcome, n)
+    return len(flags)
 
 
 def _decision(stage: ZombieStage, on: datetime.date, n: int) -> dict[str, str]:
@@ -212,7 +237,13 @@ def _one_case(rng: random.Random, flag: ZombieFlag, outcome: ZombieStage, n: int
             report_no=f"深审清字〔2022〕Z{case.pk:04d}号",
             conclusion="清算工作已完成，剩余财产按章程处置。",
         )
-    for stage in PATHS[outcome]:
+    path = PATHS[outcome]
+    if outcome == ZombieStage.REVOKED and ZombieCriterion.UNREACHABLE in flag.criteria:
+        path = PATHS["revoked_unreachable"]
+        # Two weeks after the notification failed, and 60 days before the revocation: the
+        # notifications end in March, the revocations begin in July.
+        dates[ZombieStage.NOTICE] = _weekday(dates[ZombieStage.NOTIFIED] + datetime.timedelta(14))
+    for stage in path:
         on = dates[stage]
         case = zombie_case_transition(
             case=case, to=stage, on=on, notes=NOTES[stage], at=_at(on), **_decision(stage, on, n)

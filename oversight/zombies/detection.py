@@ -58,13 +58,19 @@ from oversight.credit.choices import CreditGround, CreditList
 from oversight.credit.models import SpecialLetter
 from oversight.credit.rules import LETTER_INTERVAL, active_listing_rows
 from oversight.credit.selectors import unsigned_letters
-from oversight.zombies.choices import ZOMBIE_OPEN_STAGES, ZombieCriterion
+from oversight.zombies.choices import (
+    DETECTED_CRITERIA,
+    ZOMBIE_OPEN_STAGES,
+    FlagSource,
+    ZombieCriterion,
+)
 from oversight.zombies.models import ZombieCase, ZombieFlag
 from oversight.zombies.sql_dialect import _Dialect
 from registry.choices import OrganizationType
 from registry.models import Organization
 
-CRITERIA = tuple(ZombieCriterion)
+# (5) is designated by people (zombies.designation), never computed here.
+CRITERIA = DETECTED_CRITERIA
 CRITERION_LABELS = dict(ZombieCriterion.choices)
 
 
@@ -426,7 +432,7 @@ class DetectionResult:
 
     def summary(self) -> str:
         parts = "，".join(
-            f"{code}：{self.by_criterion.get(code, 0)}" for code in ZombieCriterion.values
+            f"{code.value}：{self.by_criterion.get(code.value, 0)}" for code in CRITERIA
         )
         written = "（试运行，未写入）" if self.dry_run else f"，新写入标记 {self.created} 条"
         return f"{self.as_of} 僵尸风险候选 {self.candidates} 家（{parts}）{written}"
@@ -438,7 +444,9 @@ def zombie_detect(
     """僵尸型社会组织检测 (R-ZMB-01/03, D7): flag every candidate on `as_of` with the criteria
     met and their evidence, in one set-based statement. Flags are unique per organization and
     date and written with ON CONFLICT DO NOTHING, so a second run, or two at once, leave the
-    same flags. `at` is the flags' creation time (default now; the demo passes its own)."""
+    same flags. `at` is the flags' creation time (default now; the demo passes its own).
+    Detection writes and counts only flags of source `detected`: a designation (R-ZMB-01(5))
+    of the same organization and day is neither displaced nor counted."""
     periods = Periods.on(as_of)
     dialect = _Dialect(connection.vendor)
     cte, params = _detection_sql(periods, dialect)
@@ -451,13 +459,19 @@ def zombie_detect(
             previous_jit = cursor.fetchone()[0]
         if not dry_run:
             params["now"] = connection.ops.adapt_datetimefield_value(at or timezone.now())
+            params["detected"] = FlagSource.DETECTED.value
+            # updated_at is when the row was written, whatever date the run is dated (mirrors
+            # follow it, common.change_tracking).
+            params["written"] = connection.ops.adapt_datetimefield_value(timezone.now())
             cursor.execute(
                 # INSERT first, the CTEs inside its query: the driver counts the rows
                 # written only for a statement that starts with INSERT (sqlite3).
-                f"""INSERT INTO {table} (organization_id, as_of, criteria, evidence, created_at)
+                f"""INSERT INTO {table} (organization_id, as_of, criteria, evidence, source,
+                    reason, created_at, updated_at)
                 {cte}
-                SELECT id, %(as_of)s, criteria, evidence, %(now)s FROM flagged WHERE id > 0
-                ON CONFLICT (organization_id, as_of) DO NOTHING""",
+                SELECT id, %(as_of)s, criteria, evidence, %(detected)s, '', %(now)s, %(written)s
+                FROM flagged WHERE id > 0
+                ON CONFLICT (organization_id, as_of, source) DO NOTHING""",
                 params,
             )
             created = max(cursor.rowcount, 0)
@@ -467,8 +481,8 @@ def zombie_detect(
             cursor.execute(
                 "SELECT COUNT(*), "
                 + ", ".join(f"SUM(CASE WHEN {text} LIKE %s THEN 1 ELSE 0 END)" for _ in CRITERIA)
-                + f" FROM {table} WHERE as_of = %s",
-                [*(f'%"{c.value}"%' for c in CRITERIA), params["as_of"]],
+                + f" FROM {table} WHERE as_of = %s AND source = %s",
+                [*(f'%"{c.value}"%' for c in CRITERIA), params["as_of"], FlagSource.DETECTED.value],
             )
         else:
             created = 0

@@ -10,13 +10,15 @@ from simple_history.models import HistoricalRecords
 
 from common.change_tracking import ChangeTracked
 from common.scoping import ScopedQuerySet
-from oversight.zombies.choices import ZombieStage
-from registry.models import Organization
+from oversight.zombies.choices import ZOMBIE_OPEN_STAGES, FlagSource, ZombieStage
+from registry.models import Organization, SupervisingUnit
 
 
-class ZombieFlag(models.Model):
+class ZombieFlag(ChangeTracked):
     """僵尸风险标记: one organization flagged on one detection date, with which criteria of
-    R-ZMB-01 it met and the evidence of each (R-ZMB-03, D7)."""
+    R-ZMB-01 it met and the evidence of each (R-ZMB-03, D7); or designated as a zombie by the
+    bureau or the supervising unit (R-ZMB-01(5)), with the reason and who designated it.
+    Detection writes only `detected` rows and never touches a designation."""
 
     scope_unit_path = "organization__supervising_unit"
 
@@ -29,6 +31,27 @@ class ZombieFlag(models.Model):
     as_of = models.DateField("检测日期")
     criteria = models.JSONField("符合的认定标准", default=list)
     evidence = models.JSONField("证据", default=dict)
+    source = models.CharField(
+        "来源", max_length=12, choices=FlagSource.choices, default=FlagSource.DETECTED
+    )
+    reason = models.TextField("认定理由", blank=True)
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="认定人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    designating_unit = models.ForeignKey(
+        SupervisingUnit,
+        verbose_name="认定单位（业务主管单位）",
+        help_text="为空表示由登记管理机关认定。",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -38,8 +61,16 @@ class ZombieFlag(models.Model):
         verbose_name_plural = "僵尸风险标记"
         ordering = ["-as_of", "organization_id"]
         constraints = [
+            # Detection's ON CONFLICT target: one detected and one designated flag at most per
+            # organization and day, so neither can displace the other.
             models.UniqueConstraint(
-                fields=["organization", "as_of"], name="%(app_label)s_%(class)s_once_per_run"
+                fields=["organization", "as_of", "source"],
+                name="%(app_label)s_%(class)s_once_per_run",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="detected") | ~Q(reason=""),
+                name="%(app_label)s_%(class)s_designation_has_reason",
+                violation_error_message="认定须说明理由（R-ZMB-01第5项）。",
             ),
         ]
         indexes = [models.Index(fields=["as_of"], name="oversight_zombieflag_asof")]
@@ -49,8 +80,9 @@ class ZombieFlag(models.Model):
 
 
 class ZombieCase(ChangeTracked):
-    """僵尸型社会组织清理整治案件: identified → notified → deregistering → deregistered, or
-    → revoked, or → restored (R-ZMB-02); the stage table is `ZOMBIE_TRANSITIONS`."""
+    """僵尸型社会组织清理整治案件: identified → notified (or → notice, the public notice to an
+    organization that cannot be reached) → deregistering → deregistered, or → revoked, or →
+    restored (R-ZMB-02); the stage table is `ZOMBIE_TRANSITIONS`."""
 
     scope_unit_path = "organization__supervising_unit"
 
@@ -74,6 +106,13 @@ class ZombieCase(ChangeTracked):
     )
     identified_on = models.DateField("认定日期")
     notified_on = models.DateField("告知日期", null=True, blank=True)
+    notice_published_on = models.DateField("公告日期", null=True, blank=True)
+    notice_ends_on = models.DateField(
+        "公告期满日期",
+        null=True,
+        blank=True,
+        help_text="公告之日起60日的最后一日；期满后方可撤销登记（R-ZMB-02）。",
+    )
     closed_on = models.DateField("办结日期", null=True, blank=True)
     responsible_person = models.CharField("责任人", max_length=50, blank=True)
     notes = models.TextField("办理情况", blank=True)
@@ -96,7 +135,7 @@ class ZombieCase(ChangeTracked):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization"],
-                condition=Q(stage__in=["identified", "notified", "deregistering"]),
+                condition=Q(stage__in=[s.value for s in ZOMBIE_OPEN_STAGES]),
                 name="%(app_label)s_%(class)s_one_open_case",
                 violation_error_message="该组织已有未办结的清理整治案件。",
             ),

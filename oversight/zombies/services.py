@@ -11,16 +11,89 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.actors import saved_user
+from common.scoping import user_scope_unit_id
 from oversight.zombies.choices import (
+    ZOMBIE_NOTICE_DAYS,
     ZOMBIE_OPEN_STAGES,
     ZOMBIE_TRANSITIONS,
+    FlagSource,
     ZombieCriterion,
     ZombieStage,
 )
 from oversight.zombies.models import ZombieCase, ZombieFlag
 from registry.choices import LifecycleStatus
-from registry.models import Organization
+from registry.models import Organization, SupervisingUnit
 from registry.services import organization_transition
+
+# ------------------------------------------------------------------ designation (R-ZMB-01(5))
+
+
+def _designating_unit(
+    org: Organization, actor: Any, unit: SupervisingUnit | None
+) -> SupervisingUnit | None:
+    """Who designates: a department user always for its own unit, and only organizations that
+    unit supervises; bureau staff for the bureau (None) or, recording a supervising unit's
+    designation, for the organization's own unit."""
+    actor_unit_id = user_scope_unit_id(actor) if saved_user(actor) else None
+    if actor_unit_id is not None and not getattr(actor, "is_staff", False):
+        if unit is not None and unit.pk != actor_unit_id:
+            raise ValidationError({"unit": "部门用户只能以本单位名义认定。"})
+        unit = SupervisingUnit.objects.get(pk=actor_unit_id)
+    if unit is not None and org.supervising_unit_id != unit.pk:
+        raise ValidationError({"organization": f"{org.name}不是{unit.name}主管的社会组织。"})
+    return unit
+
+
+@transaction.atomic
+def zombie_designate(
+    *,
+    organization: Organization,
+    reason: str,
+    actor: Any,
+    on: datetime.date,
+    unit: SupervisingUnit | None = None,
+) -> ZombieFlag:
+    """认定 under R-ZMB-01(5): the bureau or the supervising unit designates an organization
+    on the register on `on` as a zombie, with its reason; a flag of source `designated` that
+    detection never replaces or removes, confirmed into a case like any flag. A department
+    user designates for its own unit (`unit` is then that unit); one designation per
+    organization and day."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写认定理由（R-ZMB-01第5项）。"})
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    unit = _designating_unit(org, actor, unit)
+    if not Organization.objects.registered_on(on).filter(pk=org.pk).exists():
+        raise ValidationError({"organization": f"{org.name}在{on}不在登记状态。"})
+    designated = ZombieFlag.objects.filter(organization=org, as_of=on, source=FlagSource.DESIGNATED)
+    if designated.exists():
+        raise ValidationError({"organization": f"{org.name}已于{on}被认定。"})
+    user = saved_user(actor)
+    code = ZombieCriterion.DESIGNATED.value
+    flag = ZombieFlag(
+        organization=org,
+        as_of=on,
+        source=FlagSource.DESIGNATED,
+        criteria=[code],
+        reason=reason,
+        designated_by=user,
+        designating_unit=unit,
+        evidence={
+            code: {
+                "reason": reason,
+                "designated_on": on.isoformat(),
+                "designated_by": (user.get_full_name() or user.get_username()) if user else "",
+                "unit": unit.name if unit else "登记管理机关",
+            }
+        },
+    )
+    try:
+        with transaction.atomic():
+            flag.save()
+    except IntegrityError as exc:  # a concurrent designation of the same day won
+        raise ValidationError({"organization": f"{org.name}已于{on}被认定。"}) from exc
+    return flag
+
 
 # ------------------------------------------------------------------ cleanup cases (R-ZMB-02)
 
@@ -68,7 +141,7 @@ def zombie_case_open(
         flag, criteria = latest, list(latest.criteria)
     unknown = [c for c in criteria if c not in ZombieCriterion.values]
     if not criteria or unknown:
-        raise ValidationError({"criteria": "认定标准须为 R-ZMB-01 第(1)至(4)项中的一项或多项。"})
+        raise ValidationError({"criteria": "认定标准须为 R-ZMB-01 第(1)至(5)项中的一项或多项。"})
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     if not Organization.objects.registered_on(identified_on).filter(pk=org.pk).exists():
         raise ValidationError({"organization": f"{org.name}在{identified_on}不在登记状态。"})
@@ -92,6 +165,35 @@ def zombie_case_open(
     except IntegrityError as exc:  # a concurrent confirmation won the race
         raise ValidationError({"organization": "该组织已有未办结的清理整治案件。"}) from exc
     return case
+
+
+def notice_period_end(published_on: datetime.date) -> datetime.date:
+    """The last day of a notice's period (R-ZMB-02: 60 calendar days, the day of publication
+    not counted)."""
+    return published_on + datetime.timedelta(days=ZOMBIE_NOTICE_DAYS)
+
+
+def _check_notice_period(case: ZombieCase, on: datetime.date) -> None:
+    """R-ZMB-02 [S65]: an organization that cannot be reached (criterion R-ZMB-01(4), or a case
+    already served by notice) is revoked only after its notice's period has ended: from the
+    day after `notice_ends_on`."""
+    unreachable = ZombieCriterion.UNREACHABLE.value in case.criteria
+    if case.notice_published_on is None:
+        if unreachable:
+            raise ValidationError(
+                {
+                    "stage": f"无法取得联系的组织须先公告{ZOMBIE_NOTICE_DAYS}日，"
+                    "期满后方可撤销登记（R-ZMB-02）。"
+                }
+            )
+        return
+    if on <= case.notice_ends_on:
+        raise ValidationError(
+            {
+                "on": f"公告期（{case.notice_published_on}公告，{case.notice_ends_on}届满）"
+                "未满，不能撤销登记（R-ZMB-02）。"
+            }
+        )
 
 
 # What a case's stage does to the register (DESIGN.md §3): the lifecycle status it needs.
@@ -132,9 +234,12 @@ def zombie_case_transition(
             {"stage": f"清理整治案件不能从“{current.label}”变为“{target}”（R-ZMB-02）。"}
         )
     to = ZombieStage(to)
-    last = max(d for d in (case.identified_on, case.notified_on) if d is not None)
+    dates = (case.identified_on, case.notified_on, case.notice_published_on)
+    last = max(d for d in dates if d is not None)
     if on < last:
         raise ValidationError({"on": f"办理日期不能早于{last}。"})
+    if to == ZombieStage.REVOKED:
+        _check_notice_period(case, on)
 
     org = case.organization
     try:
@@ -177,6 +282,9 @@ def zombie_case_transition(
 
     if to == ZombieStage.NOTIFIED:
         case.notified_on = on
+    if to == ZombieStage.NOTICE:
+        case.notice_published_on = on
+        case.notice_ends_on = notice_period_end(on)
     if to in _CLOSING_STAGES:
         case.closed_on = on
     line = f"{on} {to.label}" + (f"：{notes.strip()}" if notes.strip() else "")

@@ -39,10 +39,14 @@ from oversight.inspections.models import (
 )
 from oversight.inspections.selectors import inspections_overdue_rectification
 from oversight.inspections.services import liquidation_audit_guard
+from oversight.zombies import demo as zombies_demo
+from oversight.zombies.choices import ZombieCriterion, ZombieStage
+from oversight.zombies.models import ZombieCase, ZombieFlag
 from registry.choices import LifecycleStatus
 from registry.models import Organization
 
 pytestmark = pytest.mark.django_db
+C4 = ZombieCriterion.UNREACHABLE.value
 
 MODELS = (
     AnnualReportCycle,
@@ -268,3 +272,25 @@ def test_annual_report_audits_are_followed_by_special_audits_interviews_and_a_ci
         if inspection.outcome == InspectionOutcome.RECTIFICATION_REQUIRED:
             assert inspection.interviews.exists()
     assert first.inspections.filter(circulars__isnull=False).count() == first.sample_size
+
+
+def test_zombie_cases_go_only_to_organizations_silent_in_the_period(seeded):
+    """Issue 10's quality bar: the demo's 101 cases arise from the detection of 2021-09-01 and
+    none goes to an organization whose report of a year the criteria look at (the reference
+    years 2019–2020 to the year of detection) shows an activity, late or not."""
+    years = list(zombies_demo.period_years())
+    assert years == [2019, 2020, 2021]
+    cases = ZombieCase.objects.all()
+    assert cases.count() == zombies_demo.CASES
+    assert set(cases.values_list("flag__as_of", flat=True)) == {zombies_demo.DETECTED_ON}
+    active = AnnualReport.objects.filter(
+        organization__zombie_cases__isnull=False, year__in=years, activities_held__gt=0
+    )
+    assert not active.exists(), list(active.values_list("organization__name", "year")[:10])
+    # Detection flagged more than the cases, and the silent ones suffice (R-ZMB-01(3)/(4)).
+    assert ZombieFlag.objects.filter(as_of=zombies_demo.DETECTED_ON).count() > cases.count()
+    # R-ZMB-02: an unreachable organization was revoked only after its 60-day notice.
+    revoked = cases.filter(stage=ZombieStage.REVOKED, criteria__contains=[C4])
+    assert revoked.exists()
+    for case in revoked:
+        assert case.notice_ends_on is not None and case.notice_ends_on < case.closed_on

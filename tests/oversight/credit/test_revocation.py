@@ -77,6 +77,8 @@ def test_a_zombie_case_revocation_reaches_the_serious_list(staff_user):
         organization=org, criteria=["R-ZMB-01(4)"], identified_on=D(2022, 3, 1), actor=staff_user
     )
     zombie_case_transition(case=case, to=ZombieStage.NOTIFIED, on=D(2022, 5, 2))
+    # R-ZMB-02: unreachable, so revoked after a 60-day notice (ends 2022-07-02).
+    zombie_case_transition(case=case, to=ZombieStage.NOTICE, on=D(2022, 5, 3))
     zombie_case_transition(case=case, to=ZombieStage.REVOKED, on=REVOKED_ON, **DECISION)
     decision = org.lifecycle_decisions.get(kind="revocation")
     assert (decision.document_no, decision.authority) == (

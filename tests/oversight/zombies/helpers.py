@@ -15,7 +15,7 @@ from registry.choices import OrganizationType
 from tests.registry.factories import OrganizationFactory
 
 D = datetime.date
-C1, C2, C3, C4 = (c.value for c in ZombieCriterion)
+C1, C2, C3, C4, C5 = (c.value for c in ZombieCriterion)
 
 
 # ------------------------------------------------------------------ helpers
