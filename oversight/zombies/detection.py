@@ -51,12 +51,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from common.dates import add_years, started_by
-from common.policy import policy_values
-from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
+from oversight.annual_reports.models import AnnualReport
 from oversight.credit.choices import CreditGround, CreditList
 from oversight.credit.models import SpecialLetter
-from oversight.credit.rules import LETTER_INTERVAL, active_listing_rows
+from oversight.credit.rules import active_listing_rows
 from oversight.credit.selectors import unsigned_letters
 from oversight.zombies.choices import (
     DETECTED_CRITERIA,
@@ -65,6 +63,7 @@ from oversight.zombies.choices import (
     ZombieCriterion,
 )
 from oversight.zombies.models import ZombieCase, ZombieFlag
+from oversight.zombies.periods import Periods, ReportYear, report_years_due
 from oversight.zombies.sql_dialect import _Dialect
 from registry.choices import OrganizationType
 from registry.models import Organization
@@ -72,84 +71,8 @@ from registry.models import Organization
 # (5) is designated by people (zombies.designation), never computed here.
 CRITERIA = DETECTED_CRITERIA
 CRITERION_LABELS = dict(ZombieCriterion.choices)
-
-
-# ------------------------------------------------------------------ reference periods
-
-
-@dataclass(frozen=True)
-class ReportYear:
-    """One report year of a reference period: its bureau deadline and 民非 exemption cut-off."""
-
-    year: int
-    bureau_deadline: datetime.date
-    exemption_cutoff: datetime.date
-
-
-def _cycles(years: Iterable[int]) -> dict[int, ReportYear]:
-    years = list(years)
-    stored = {c.year: c for c in AnnualReportCycle.objects.filter(year__in=years)}
-    result = {}
-    for year in years:
-        cycle = stored.get(year)
-        values = (
-            {"bureau_deadline": cycle.bureau_deadline, "exemption_cutoff": cycle.exemption_cutoff}
-            if cycle
-            else AnnualReportCycle.defaults_for(year)
-        )
-        result[year] = ReportYear(year, values["bureau_deadline"], values["exemption_cutoff"])
-    return result
-
-
-def report_years_due(*, as_of: datetime.date, count: int) -> list[ReportYear]:
-    """The last `count` consecutive report years whose bureau deadline passed before `as_of`
-    (R-ZMB-01(1)/(3)), oldest first. A deadline extended by a cycle moves the period."""
-    return _years_due(_cycles(range(as_of.year - count - 3, as_of.year + 1)), as_of, count)
-
-
-def _years_due(cycles: dict[int, ReportYear], as_of: datetime.date, count: int) -> list[ReportYear]:
-    latest = max(y for y, c in cycles.items() if c.bureau_deadline < as_of)
-    return [cycles[y] for y in range(latest - count + 1, latest + 1)]
-
-
-MISSED = "ZOMBIE_MISSED_REPORT_YEARS"
-NO_ACTIVITY = "ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS"
-NO_BUSINESS = "ZOMBIE_NO_BUSINESS_YEARS"
-UNREACHABLE = "ZOMBIE_UNREACHABLE_YEARS"
-
-
-@dataclass(frozen=True)
-class Periods:
-    """Every reference period of one detection date (D7), from the legal periods in force on
-    it (common.policy); `values` is what each flag's evidence records."""
-
-    as_of: datetime.date
-    missed_years: list[ReportYear]
-    no_business_years: list[ReportYear]
-    established_by: datetime.date  # (2): established on or before this day
-    months: int
-    letters_after: datetime.date  # (4): letters sent after this day count
-    letter_interval_days: int
-    values: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def on(cls, as_of: datetime.date) -> Periods:
-        values = policy_values(
-            MISSED, NO_ACTIVITY, NO_BUSINESS, UNREACHABLE, LETTER_INTERVAL, on=as_of
-        )
-        months, missed, no_business = values[NO_ACTIVITY], values[MISSED], values[NO_BUSINESS]
-        cycles = _cycles(range(as_of.year - max(missed, no_business) - 3, as_of.year + 1))
-        return cls(
-            as_of=as_of,
-            missed_years=_years_due(cycles, as_of, missed),
-            no_business_years=_years_due(cycles, as_of, no_business),
-            # common.dates: established 2020-02-29 completes its 12 months on 2021-02-28.
-            established_by=started_by(as_of, months),
-            months=months,
-            letters_after=add_years(as_of, -values[UNREACHABLE]),
-            letter_interval_days=values[LETTER_INTERVAL],
-            values=values,
-        )
+# Read here by callers of detection: the periods live in zombies.periods.
+__all__ = ["CRITERION_LABELS", "DetectionResult", "Periods", "report_years_due", "zombie_detect"]
 
 
 # ------------------------------------------------------------------ detection (one SQL statement)
@@ -450,7 +373,6 @@ def zombie_detect(
     periods = Periods.on(as_of)
     dialect = _Dialect(connection.vendor)
     cte, params = _detection_sql(periods, dialect)
-    table = ZombieFlag._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if dialect.pg:
             # JIT compiles this statement for ~0.7 s to save far less (bench: 1M
@@ -458,32 +380,7 @@ def zombie_detect(
             cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
             previous_jit = cursor.fetchone()[0]
         if not dry_run:
-            params["now"] = connection.ops.adapt_datetimefield_value(at or timezone.now())
-            params["detected"] = FlagSource.DETECTED.value
-            # updated_at is when the row was written, whatever date the run is dated (mirrors
-            # follow it, common.change_tracking).
-            params["written"] = connection.ops.adapt_datetimefield_value(timezone.now())
-            cursor.execute(
-                # INSERT first, the CTEs inside its query: the driver counts the rows
-                # written only for a statement that starts with INSERT (sqlite3).
-                f"""INSERT INTO {table} (organization_id, as_of, criteria, evidence, source,
-                    reason, created_at, updated_at)
-                {cte}
-                SELECT id, %(as_of)s, criteria, evidence, %(detected)s, '', %(now)s, %(written)s
-                FROM flagged WHERE id > 0
-                ON CONFLICT (organization_id, as_of, source) DO NOTHING""",
-                params,
-            )
-            created = max(cursor.rowcount, 0)
-            # The figures of the flags of the day (this run's and an earlier or concurrent
-            # one's alike): the same answer however many times detection ran.
-            text = "CAST(criteria AS text)" if dialect.pg else "criteria"
-            cursor.execute(
-                "SELECT COUNT(*), "
-                + ", ".join(f"SUM(CASE WHEN {text} LIKE %s THEN 1 ELSE 0 END)" for _ in CRITERIA)
-                + f" FROM {table} WHERE as_of = %s AND source = %s",
-                [*(f'%"{c.value}"%' for c in CRITERIA), params["as_of"], FlagSource.DETECTED.value],
-            )
+            created = _insert_detected_flags(cursor, cte=cte, params=params, at=at, pg=dialect.pg)
         else:
             created = 0
             cursor.execute(
@@ -499,3 +396,34 @@ def zombie_detect(
         by_criterion={c.value: int(n or 0) for c, n in zip(CRITERIA, counts, strict=True)},
         created=created,
     )
+
+
+def _insert_detected_flags(cursor, *, cte: str, params: dict, at, pg: bool) -> int:
+    """Write the day's detected flags (ON CONFLICT DO NOTHING) and leave the day's figures —
+    this run's and an earlier or concurrent one's alike — as the cursor's next row."""
+    table = ZombieFlag._meta.db_table
+    params["now"] = connection.ops.adapt_datetimefield_value(at or timezone.now())
+    params["detected"] = FlagSource.DETECTED.value
+    # updated_at is when the row was written, whatever date the run is dated (mirrors follow
+    # it, common.change_tracking).
+    params["written"] = connection.ops.adapt_datetimefield_value(timezone.now())
+    cursor.execute(
+        # INSERT first, the CTEs inside its query: the driver counts the rows written only
+        # for a statement that starts with INSERT (sqlite3).
+        f"""INSERT INTO {table} (organization_id, as_of, criteria, evidence, source,
+            reason, created_at, updated_at)
+        {cte}
+        SELECT id, %(as_of)s, criteria, evidence, %(detected)s, '', %(now)s, %(written)s
+        FROM flagged WHERE id > 0
+        ON CONFLICT (organization_id, as_of, source) DO NOTHING""",
+        params,
+    )
+    created = max(cursor.rowcount, 0)
+    text = "CAST(criteria AS text)" if pg else "criteria"
+    cursor.execute(
+        "SELECT COUNT(*), "
+        + ", ".join(f"SUM(CASE WHEN {text} LIKE %s THEN 1 ELSE 0 END)" for _ in CRITERIA)
+        + f" FROM {table} WHERE as_of = %s AND source = %s",
+        [*(f'%"{c.value}"%' for c in CRITERIA), params["as_of"], FlagSource.DETECTED.value],
+    )
+    return created
