@@ -36,6 +36,7 @@ from .admin_export_jobs import (
     export_job_get,
     export_job_start,
     export_link_state,
+    stored_files_prune,
 )
 from .audit import record
 from .audit_models import AuditAction
@@ -424,18 +425,7 @@ class ExcelImportExportMixin:
     def _import_prune(self) -> None:
         # Previews that were never confirmed leave files behind; sweep them on later uploads.
         folder = self.excel_upload_name("x" * 32).rsplit("/", 1)[0]
-        cutoff = timezone.now() - datetime.timedelta(seconds=self.excel_ttl_seconds)
-        try:
-            _dirs, files = default_storage.listdir(folder)
-        except FileNotFoundError:
-            return
-        for stale in files:
-            path = f"{folder}/{stale}"
-            try:
-                if default_storage.get_modified_time(path) < cutoff:
-                    default_storage.delete(path)
-            except OSError:
-                continue
+        stored_files_prune(folder, seconds=self.excel_ttl_seconds)
 
 
 def _job_key(token: str, phase: str) -> str:

@@ -175,8 +175,12 @@ def export_link_state(job: dict | None, user) -> str:
 
 def export_files_prune() -> None:
     """Delete finished exports whose link has expired (swept on each new background export)."""
-    folder = EXPORT_STORAGE_PREFIX.rstrip("/")
-    cutoff = timezone.now() - datetime.timedelta(seconds=export_link_seconds())
+    stored_files_prune(EXPORT_STORAGE_PREFIX.rstrip("/"), seconds=export_link_seconds())
+
+
+def stored_files_prune(folder: str, *, seconds: int) -> None:
+    """Delete the files of `folder` in the default storage older than `seconds`."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=seconds)
     try:
         _dirs, files = default_storage.listdir(folder)
     except FileNotFoundError:

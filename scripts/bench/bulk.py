@@ -9,12 +9,10 @@ import argparse
 import csv
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from .core import BENCH_DATABASE_URL, _memory_kb, _setup_django, bench, compare, line, mb
+from .core import BENCH_DATABASE_URL, _memory_kb, _setup_django, bench, compare, line, mb, run_child
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORT_SQL = """
@@ -31,19 +29,9 @@ EXPORT_SQL = """
 
 @bench("bulk", "whole-register export (API stream) and public extract: time, peak RSS")
 def bench_bulk(args: argparse.Namespace, figures: dict) -> None:
-    child = subprocess.run(
-        [sys.executable, "-m", "scripts.bench.bulk"],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        cwd=ROOT,
-        check=False,
-    )
-    if child.returncode != 0:
-        line("failed", child.stderr.strip().splitlines()[-1] if child.stderr else "?")
-        print(child.stderr, file=sys.stderr)
+    result = run_child("-m", "scripts.bench.bulk")
+    if result is None:
         return
-    result = json.loads(child.stdout.strip().splitlines()[-1])
     line("rows streamed (staff, csv)", f"{result['rows']:,}  ({result['bytes'] / 2**20:,.0f} MB)")
     line(
         "peak memory (child VmHWM)",

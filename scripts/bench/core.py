@@ -17,8 +17,10 @@ section is a new function in its app's module, each reading the shared register.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import subprocess
 import sys
 import unicodedata
 import warnings
@@ -95,6 +97,25 @@ def _secs(seconds: float) -> str:
 
 def mb(kilobytes: float) -> str:
     return f"{kilobytes / 1024:,.0f} MB"
+
+
+def run_child(*args: str) -> dict | None:
+    """Run `python <args>` from the project root (a section measured in a process of its own,
+    so its peak RSS is its own); return the JSON of its last output line, or None after
+    printing why it failed."""
+    child = subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        cwd=ROOT,
+        check=False,
+    )
+    if child.returncode != 0:
+        line("failed", child.stderr.strip().splitlines()[-1] if child.stderr else "?")
+        print(child.stderr, file=sys.stderr)
+        return None
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def _memory_kb() -> tuple[int, int]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,7 +15,6 @@ from .core import (
     DRAW_INSPECTORS,
     DRAW_RATIO,
     DRAW_YEAR,
-    ROOT,
     ZOMBIE_AS_OF,
     ZOMBIE_REPORT_YEARS,
     _memory_kb,
@@ -26,6 +22,7 @@ from .core import (
     compare,
     line,
     mb,
+    run_child,
 )
 
 
@@ -36,19 +33,9 @@ def bench_draw(args: argparse.Namespace, figures: dict) -> None:
     # be deleted (DESIGN.md §4.2), and the shared bench database must not grow by ~400k rows
     # (inspections, their history, assignments) each run. The commit itself is not timed.
     _ensure_bench_inspectors(DRAW_INSPECTORS)
-    child = subprocess.run(
-        [sys.executable, "-m", "scripts.bench", "--child-draw"],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        cwd=ROOT,
-        check=False,
-    )
-    if child.returncode != 0:
-        line("failed", child.stderr.strip().splitlines()[-1] if child.stderr else "?")
-        print(child.stderr, file=sys.stderr)
+    r = run_child("-m", "scripts.bench", "--child-draw")
+    if r is None:
         return
-    r = json.loads(child.stdout.strip().splitlines()[-1])
     line("population N / sample k", f"{r['n']:,} / {r['k']:,}  (roster {r['roster']:,})")
     line("create (commit step)", f"{r['create']:,.2f} s")
     line(

@@ -7,8 +7,6 @@ import io
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,12 +15,12 @@ from .core import (
     EXPORT_ROWS,
     IMPORT_ROWS,
     REGISTER_SIZE,
-    ROOT,
     _memory_kb,
     bench,
     compare,
     line,
     mb,
+    run_child,
 )
 
 
@@ -53,26 +51,9 @@ def bench_export(args: argparse.Namespace, figures: dict) -> None:
     # Django (measured by the child before it exports), not this process's 1M-row history.
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "export.xlsx"
-        child = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "scripts.bench",
-                "--child-export",
-                str(args.export_rows),
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-            env=os.environ.copy(),
-            cwd=ROOT,
-            check=False,
-        )
-        if child.returncode != 0:
-            line("failed", child.stderr.strip().splitlines()[-1] if child.stderr else "?")
-            print(child.stderr, file=sys.stderr)
+        result = run_child("-m", "scripts.bench", "--child-export", str(args.export_rows), str(out))
+        if result is None:
             return
-        result = json.loads(child.stdout.strip().splitlines()[-1])
     line("rows written", f"{result['rows']:,}")
     line("time", f"{result['seconds']:,.1f} s  ({result['rows'] / result['seconds']:,.0f} rows/s)")
     line(
