@@ -391,7 +391,7 @@ class CreditProposal(models.Model):
         return f"{self.organization} {self.get_action_display()}{self.get_list_type_display()}"
 
 
-class CreditRemovalApplication(models.Model):
+class CreditRemovalApplication(ChangeTracked):
     """移出申请 (R-CRD-07): an organization applies to come off a list once it has fulfilled its
     obligation or finished rectification. The authority removes it within
     `CREDIT_REMOVAL_WORKING_DAYS` working days of verifying this (D18 calendar): `due_on` is
@@ -440,7 +440,6 @@ class CreditRemovalApplication(models.Model):
         related_name="applications",
     )
     refusal_reason = models.TextField("不予移出理由", blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ScopedQuerySet.as_manager()

@@ -30,7 +30,6 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('pending', '待决定'), ('removed', '已移出'), ('refused', '不予移出')], default='pending', max_length=10, verbose_name='状态')),
                 ('decided_on', models.DateField(blank=True, null=True, verbose_name='办结日期')),
                 ('refusal_reason', models.TextField(blank=True, verbose_name='不予移出理由')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='更新时间')),
             ],
             options={
                 'verbose_name': '信用名录移出申请',
@@ -179,4 +178,5 @@ class Migration(migrations.Migration):
         ),
         # Last: on SQLite the changes above rebuild the table, which would drop the trigger.
         TrackUpdates('zombieflag'),
+        TrackUpdates('creditremovalapplication'),
     ]
