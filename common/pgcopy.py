@@ -108,3 +108,68 @@ def history_insert_select(
             [*values, *params],
         )
         return cursor.rowcount
+
+
+def copy_insert_ignore_conflicts(model: Any, *, rows: Sequence[dict], temp: str) -> int:
+    """PostgreSQL: INSERT many new rows of `model` (dicts with the same keys, attname → value;
+    other fields take their model default) by COPY into a temporary table `temp` and one
+    INSERT … SELECT … ON CONFLICT DO NOTHING — what bulk_create(ignore_conflicts=True) does,
+    without a model instance and a prepared parameter per value. Returns the rows inserted."""
+    from django.db import connection
+
+    if not rows:
+        return 0
+    qn = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(qn(f.column) for f in fields)
+    given = [f for f in fields if f.attname in rows[0]]
+    # The fields the rows do not name have one value for every row: written once.
+    tail = "".join(
+        "\t" + copy_text_value(_copy_plain(f, f.get_default()))
+        for f in fields
+        if f.attname not in rows[0]
+    )
+    order = [f for f in fields if f.attname in rows[0]] + [
+        f for f in fields if f.attname not in rows[0]
+    ]
+    convert = [(f.attname, _copy_converter(f)) for f in given]
+    buffer = io.StringIO()
+    write = buffer.write
+    for row in rows:
+        write("\t".join(copy_text_value(plain(row[name])) for name, plain in convert))
+        write(tail)
+        write("\n")
+    buffer.seek(0)
+    table = qn(model._meta.db_table)
+    ordered = ", ".join(qn(f.column) for f in order)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {qn(temp)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {qn(temp)} ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        cursor.copy_expert(f"COPY {qn(temp)} ({ordered}) FROM STDIN", buffer)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {qn(temp)} "
+            "ON CONFLICT DO NOTHING"
+        )
+        return cursor.rowcount
+
+
+def _copy_converter(field: Any):
+    """value → the plain Python value whose str() COPY reads, for one field."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.db import models
+
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder or DjangoJSONEncoder
+        return lambda value: None if value is None else json.dumps(value, cls=encoder)
+    if isinstance(field, models.DateField):  # DateTimeField too: ISO 8601 with its offset
+        return lambda value: None if value is None else value.isoformat()
+    return lambda value: value
+
+
+def _copy_plain(field: Any, value: Any) -> Any:
+    return _copy_converter(field)(value)

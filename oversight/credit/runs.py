@@ -6,9 +6,10 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from common.pgcopy import copy_insert_ignore_conflicts
 from oversight.credit import rules
 from oversight.credit.choices import (
     ProposalStatus,
@@ -71,14 +72,12 @@ def credit_rules_run(
         return result
     created_at = at or timezone.now()
     with transaction.atomic():
-        CreditProposal.objects.bulk_create(
+        _proposals_insert(
             [
-                CreditProposal(**c.proposal_fields(as_of=as_of), created_at=created_at)
+                {**c.proposal_fields(as_of=as_of), "created_at": created_at}
                 for c in candidates
                 if c.rule_key in result.new_keys
-            ],
-            batch_size=2000,
-            ignore_conflicts=True,
+            ]
         )
         for c in revive:
             CreditProposal.objects.filter(
@@ -94,3 +93,14 @@ def credit_rules_run(
                 pk__in=stale[start : start + _BATCH], status=ProposalStatus.SUGGESTED
             ).update(status=ProposalStatus.OBSOLETE)
     return result
+
+
+def _proposals_insert(rows: list[dict]) -> None:
+    """The new proposals, ON CONFLICT (rule_key) DO NOTHING: by COPY on PostgreSQL (a first
+    run over a national register writes some 10⁵ of them), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        copy_insert_ignore_conflicts(CreditProposal, rows=rows, temp="credit_new_proposals")
+    else:
+        CreditProposal.objects.bulk_create(
+            [CreditProposal(**row) for row in rows], batch_size=2000, ignore_conflicts=True
+        )
