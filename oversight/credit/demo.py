@@ -293,18 +293,11 @@ def _not(*keys: Callable[[CreditProposal], bool]) -> Callable[[CreditProposal], 
     return lambda p: not any(k(p) for k in keys)
 
 
-@transaction.atomic
-def credit_demo_seed() -> CreditSeedResult | None:
-    """The demo's credit decisions of 2021–2022; None when they exist already."""
-    if CreditListing.objects.filter(approved_by__username=CLERKS[1][0]).exists():
-        return None
+def _year_2021(desk: _Desk) -> None:
+    """2021: the 2020 reports (the 2019 ones were handled in the 2020 annual inspection),
+    then the unreachable, the removals once late reports are in, overdue rectifications and
+    the warnings of the autumn."""
     D = datetime.date
-    rng = random.Random(CREDIT_SEED)
-    demo_ids = _demo_ids()
-    desk = _Desk(demo_ids)
-    penalties = _penalties_seed(rng, _clean(demo_ids), _unfiled(demo_ids), desk.proposer)
-
-    # 2021: the 2020 reports (the 2019 ones were handled in the 2020 annual inspection).
     desk.run(D(2021, 6, 1))
     desk.reject(
         [
@@ -326,11 +319,60 @@ def credit_demo_seed() -> CreditSeedResult | None:
         list(CreditProposal.objects.filter(status=ProposalStatus.PROPOSED).order_by("pk")),
         D(2021, 7, 15),
     )
-    # Unreachable after the summer's letters; removals once the late reports are in;
-    # overdue rectifications; the warnings of the autumn.
     desk.batch(D(2021, 9, 1), D(2021, 9, 6), D(2021, 9, 15))
     desk.batch(D(2021, 10, 11), D(2021, 10, 12), D(2021, 10, 15))
     desk.batch(D(2021, 12, 1), D(2021, 12, 6), D(2021, 12, 15))
+
+
+def _defaulter_list(*, desk: _Desk, org: Organization, rng: random.Random) -> None:
+    """R-CRD-05(6), a ground the rules cannot see: decided directly by the same two clerks.
+    Draws the court's case number from `rng` (after the penalties' draws)."""
+    case_no = f"（2022）粤0304执{rng.randint(2000, 9999)}号"
+    credit_listing_create(
+        organization=org,
+        list_type=CreditList.SERIOUS,
+        ground=CreditGround.S6_JUDGMENT_DEFAULTER,
+        facts=(
+            f"深圳市福田区人民法院{case_no}执行案件中，"
+            "该组织未履行生效法律文书确定的义务，于2022-09-08被依法列为失信被执行人。"
+        ),
+        decided_on=DEFAULTER_ON,
+        served_on=DEFAULTER_ON + datetime.timedelta(days=3),
+        proposed_by=desk.proposer,
+        approved_by=desk.approver,
+        evidence={
+            "court": "深圳市福田区人民法院",
+            "case_no": case_no,
+            "listed_by_court_on": "2022-09-08",
+        },
+        at=_at(DEFAULTER_ON, 15),
+    )
+
+
+def _seed_result(desk: _Desk) -> CreditSeedResult:
+    return CreditSeedResult(
+        listed=listed_since(until=LETTER_ON),
+        listings=CreditListing.objects.count(),
+        removals=CreditRemoval.objects.count(),
+        rejected=desk.rejected,
+        pending=CreditProposal.objects.filter(
+            status__in=(ProposalStatus.SUGGESTED, ProposalStatus.PROPOSED)
+        ).count(),
+    )
+
+
+@transaction.atomic
+def credit_demo_seed() -> CreditSeedResult | None:
+    """The demo's credit decisions of 2021–2022; None when they exist already. One seeded
+    random source, drawn in a fixed order: the penalties first, then the defaulter's case."""
+    if CreditListing.objects.filter(approved_by__username=CLERKS[1][0]).exists():
+        return None
+    D = datetime.date
+    rng = random.Random(CREDIT_SEED)
+    demo_ids = _demo_ids()
+    desk = _Desk(demo_ids)
+    penalties = _penalties_seed(rng, _clean(demo_ids), _unfiled(demo_ids), desk.proposer)
+    _year_2021(desk)
     # 2022: the fines of the spring, the 2021 reports after the grace, six-month removals.
     desk.batch(D(2022, 3, 1), D(2022, 3, 7), D(2022, 3, 15))
     desk.batch(D(2022, 6, 1), D(2022, 6, 6), D(2022, 6, 15), _not(_report_key(2021)))
@@ -340,27 +382,7 @@ def credit_demo_seed() -> CreditSeedResult | None:
     desk.batch(D(2022, 8, 1), D(2022, 8, 3), D(2022, 8, 15))
     desk.batch(D(2022, 9, 1), D(2022, 9, 5), D(2022, 9, 15))
     if penalties.defaulter is not None:
-        org = penalties.defaulter
-        case_no = f"（2022）粤0304执{rng.randint(2000, 9999)}号"
-        credit_listing_create(
-            organization=org,
-            list_type=CreditList.SERIOUS,
-            ground=CreditGround.S6_JUDGMENT_DEFAULTER,
-            facts=(
-                f"深圳市福田区人民法院{case_no}执行案件中，"
-                "该组织未履行生效法律文书确定的义务，于2022-09-08被依法列为失信被执行人。"
-            ),
-            decided_on=DEFAULTER_ON,
-            served_on=DEFAULTER_ON + datetime.timedelta(days=3),
-            proposed_by=desk.proposer,
-            approved_by=desk.approver,
-            evidence={
-                "court": "深圳市福田区人民法院",
-                "case_no": case_no,
-                "listed_by_court_on": "2022-09-08",
-            },
-            at=_at(DEFAULTER_ON, 15),
-        )
+        _defaulter_list(desk=desk, org=penalties.defaulter, rng=rng)
     # December 2022: what else the rules found.
     desk.batch(D(2022, 12, 1), D(2022, 12, 5), D(2022, 12, 15))
     # The last run of the year: removals only; its other suggestions are the queue at the
@@ -371,15 +393,7 @@ def credit_demo_seed() -> CreditSeedResult | None:
         D(2022, 12, 23),
         lambda p: p.action == DecisionAction.REMOVE,
     )
-    return CreditSeedResult(
-        listed=listed_since(until=LETTER_ON),
-        listings=CreditListing.objects.count(),
-        removals=CreditRemoval.objects.count(),
-        rejected=desk.rejected,
-        pending=CreditProposal.objects.filter(
-            status__in=(ProposalStatus.SUGGESTED, ProposalStatus.PROPOSED)
-        ).count(),
-    )
+    return _seed_result(desk)
 
 
 def _summary() -> str:

@@ -376,6 +376,87 @@ def credit_proposal_approve(
 _ORDER = {DecisionAction.REMOVE: 0, DecisionAction.ESCALATE: 1, DecisionAction.LIST: 2}
 
 
+def _label(p: CreditProposal) -> str:
+    return f"{p.organization.name}（{p.get_action_display()}{p.get_list_type_display()}）"
+
+
+def _check_approvable(*, locked: list[CreditProposal], actor, decided_on: datetime.date) -> dict:
+    """All or nothing: every proposal proposed by someone else (four eyes) and its rule still
+    met on `decided_on`; returns the fresh candidates by rule key. Locks the organizations."""
+    errors = [
+        f"{_label(p)}：须先提议，当前状态为“{p.get_status_display()}”。"
+        if p.status != ProposalStatus.PROPOSED
+        else f"{_label(p)}：{FOUR_EYES}"
+        for p in locked
+        if p.status != ProposalStatus.PROPOSED or p.proposed_by_id == actor.pk
+    ]
+    if errors:
+        raise ValidationError(errors)
+    org_ids = sorted({p.organization_id for p in locked})
+    list(
+        Organization.objects.select_for_update()
+        .filter(pk__in=org_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    fresh = {c.rule_key: c for c in rules_evaluate_for(as_of=decided_on, organization_ids=org_ids)}
+    errors = [
+        f"{_label(p)}：截至{decided_on}已不符合规则（{p.ground}），不能批准。"
+        for p in locked
+        if p.rule_key not in fresh
+    ]
+    if errors:
+        raise ValidationError(errors)
+    return fresh
+
+
+def _approve_for_organization(
+    *, proposals: list[CreditProposal], fresh: dict, number: str, actor, decided_on, now
+) -> None:
+    """One organization's approved proposals under one document number (之二, 之三… for a
+    second decision of the same kind), in `_ORDER`."""
+    listings_n = removals_n = 0
+    for p in sorted(proposals, key=lambda p: (_ORDER[p.action], p.pk)):
+        c = fresh[p.rule_key]
+        evidence = {
+            **c.proposal_fields(as_of=decided_on)["evidence"],
+            "rule_key": p.rule_key,
+            "proposal_id": p.pk,
+        }
+        common: dict[str, Any] = {
+            "organization": p.organization,
+            "facts": c.explanation,
+            "evidence": evidence,
+            "decided_on": decided_on,
+            "proposed_by": p.proposed_by,
+            "approved_by": actor,
+            "at": now,
+        }
+        escalate = p.action == DecisionAction.ESCALATE
+        if p.action in (DecisionAction.REMOVE, DecisionAction.ESCALATE):
+            removals_n += 1
+            p.removal = _write_removal(
+                list_type=CreditList.ABNORMAL if escalate else p.list_type,
+                listing_ids=c.evidence["listing_ids"],
+                ground=RemovalGround.ESCALATED if escalate else p.ground,
+                decision_no=_nth(number, removals_n),
+                **common,
+            )
+        if p.action in (DecisionAction.LIST, DecisionAction.ESCALATE):
+            listings_n += 1
+            p.listing = _write_listing(
+                list_type=p.list_type,
+                ground=p.ground,
+                action=p.action,
+                decision_no=_nth(number, listings_n),
+                **common,
+            )
+        p.status, p.decided_by, p.decided_at = ProposalStatus.APPROVED, actor, now
+        p.explanation = c.explanation
+        fields = ["status", "decided_by", "decided_at", "listing", "removal", "explanation"]
+        p.save(update_fields=fields)
+
+
 @transaction.atomic
 def credit_proposals_approve_bulk(
     *,
@@ -395,88 +476,19 @@ def credit_proposals_approve_bulk(
         .select_related("organization", "proposed_by")
         .order_by("pk")
     )
-    errors: list[str] = []
-    for p in locked:
-        label = f"{p.organization.name}（{p.get_action_display()}{p.get_list_type_display()}）"
-        if p.status != ProposalStatus.PROPOSED:
-            errors.append(f"{label}：须先提议，当前状态为“{p.get_status_display()}”。")
-        elif p.proposed_by_id == actor.pk:
-            errors.append(f"{label}：{FOUR_EYES}")
-    if errors:
-        raise ValidationError(errors)
-    org_ids = sorted({p.organization_id for p in locked})
-    list(
-        Organization.objects.select_for_update()
-        .filter(pk__in=org_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    fresh = {c.rule_key: c for c in rules_evaluate_for(as_of=decided_on, organization_ids=org_ids)}
-    for p in locked:
-        if p.rule_key not in fresh:
-            errors.append(
-                f"{p.organization.name}（{p.get_action_display()}{p.get_list_type_display()}）："
-                f"截至{decided_on}已不符合规则（{p.ground}），不能批准。"
-            )
-    if errors:
-        raise ValidationError(errors)
+    fresh = _check_approvable(locked=locked, actor=actor, decided_on=decided_on)
     by_org: dict[int, list[CreditProposal]] = defaultdict(list)
     for p in locked:
         by_org[p.organization_id].append(p)
     numbers = credit_decision_numbers_allocate(year=decided_on.year, count=len(by_org))
     now = at or timezone.now()
     for number, org_id in zip(numbers, sorted(by_org), strict=True):
-        listings_n = removals_n = 0
-        for p in sorted(by_org[org_id], key=lambda p: (_ORDER[p.action], p.pk)):
-            c = fresh[p.rule_key]
-            evidence = {
-                **c.proposal_fields(as_of=decided_on)["evidence"],
-                "rule_key": p.rule_key,
-                "proposal_id": p.pk,
-            }
-            common: dict[str, Any] = {
-                "organization": p.organization,
-                "facts": c.explanation,
-                "evidence": evidence,
-                "decided_on": decided_on,
-                "proposed_by": p.proposed_by,
-                "approved_by": actor,
-                "at": now,
-            }
-            if p.action in (DecisionAction.REMOVE, DecisionAction.ESCALATE):
-                removals_n += 1
-                p.removal = _write_removal(
-                    list_type=CreditList.ABNORMAL
-                    if p.action == DecisionAction.ESCALATE
-                    else p.list_type,
-                    listing_ids=c.evidence["listing_ids"],
-                    ground=RemovalGround.ESCALATED
-                    if p.action == DecisionAction.ESCALATE
-                    else p.ground,
-                    decision_no=_nth(number, removals_n),
-                    **common,
-                )
-            if p.action in (DecisionAction.LIST, DecisionAction.ESCALATE):
-                listings_n += 1
-                p.listing = _write_listing(
-                    list_type=p.list_type,
-                    ground=p.ground,
-                    action=p.action,
-                    decision_no=_nth(number, listings_n),
-                    **common,
-                )
-            p.status = ProposalStatus.APPROVED
-            p.decided_by = actor
-            p.decided_at = now
-            p.explanation = c.explanation
-            p.save(
-                update_fields=[
-                    "status",
-                    "decided_by",
-                    "decided_at",
-                    "listing",
-                    "removal",
-                    "explanation",
-                ]
-            )
+        _approve_for_organization(
+            proposals=by_org[org_id],
+            fresh=fresh,
+            number=number,
+            actor=actor,
+            decided_on=decided_on,
+            now=now,
+        )
     return locked

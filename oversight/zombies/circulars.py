@@ -100,6 +100,69 @@ def zombie_circulars_issue(*, as_of: datetime.date, actor: Any = None) -> list[C
     return issued
 
 
+def _case_row(c: ZombieCase) -> tuple:
+    return (
+        c.organization.uscc,
+        c.organization.name,
+        "；".join(CRITERION_LABELS.get(code, code) for code in c.criteria),
+        c.get_stage_display(),
+        c.identified_on,
+        c.notified_on,
+        c.closed_on,
+        c.responsible_person,
+    )
+
+
+def _listing_row(item: CreditListing) -> tuple:
+    return (
+        item.organization.uscc,
+        item.organization_name,
+        item.get_list_type_display(),
+        item.get_ground_display(),
+        item.decision_no,
+        item.decided_on,
+        item.effective_on,
+        item.review_due_on,
+    )
+
+
+def _circular_workbook(*, cases: list[ZombieCase], listings: list[CreditListing]) -> bytes:
+    """The circular's attachment: one sheet of the unit's cases, one of its listings."""
+    buffer = io.BytesIO()
+    xlsx_write_sheets(
+        buffer,
+        sheets=[
+            {
+                "title": "僵尸型社会组织案件",
+                "headers": CASE_HEADERS,
+                "widths": [20, 36, 30, 12, 12, 12, 12, 10],
+                "rows": (_case_row(c) for c in cases),
+            },
+            {
+                "title": "信用名录",
+                "headers": LISTING_HEADERS,
+                "widths": [20, 36, 16, 30, 24, 12, 12, 12],
+                "rows": (_listing_row(item) for item in listings),
+            },
+        ],
+    )
+    return buffer.getvalue()
+
+
+def _circular_body(
+    *, as_of: datetime.date, cases: list[ZombieCase], listings: list[CreditListing]
+) -> str:
+    stages = defaultdict(int)
+    for c in cases:
+        stages[c.stage] += 1
+    progress = "，".join(f"{ZombieStage(s).label}{n}家" for s, n in sorted(stages.items()))
+    return (
+        f"截至{as_of}，贵单位主管的社会组织中，僵尸型社会组织清理整治案件{len(cases)}件"
+        f"{f'（{progress}）' if progress else ''}，在列信用名录记录{len(listings)}条"
+        "（R-ZMB-02、R-CRD-11），明细见附件，请督促整改。"
+    )
+
+
 def _circular_write(
     *,
     unit: SupervisingUnit,
@@ -110,67 +173,16 @@ def _circular_write(
     listings: list[CreditListing],
     actor: Any,
 ) -> Circular:
-    buffer = io.BytesIO()
-    xlsx_write_sheets(
-        buffer,
-        sheets=[
-            {
-                "title": "僵尸型社会组织案件",
-                "headers": CASE_HEADERS,
-                "widths": [20, 36, 30, 12, 12, 12, 12, 10],
-                "rows": (
-                    (
-                        c.organization.uscc,
-                        c.organization.name,
-                        "；".join(CRITERION_LABELS.get(code, code) for code in c.criteria),
-                        c.get_stage_display(),
-                        c.identified_on,
-                        c.notified_on,
-                        c.closed_on,
-                        c.responsible_person,
-                    )
-                    for c in cases
-                ),
-            },
-            {
-                "title": "信用名录",
-                "headers": LISTING_HEADERS,
-                "widths": [20, 36, 16, 30, 24, 12, 12, 12],
-                "rows": (
-                    (
-                        item.organization.uscc,
-                        item.organization_name,
-                        item.get_list_type_display(),
-                        item.get_ground_display(),
-                        item.decision_no,
-                        item.decided_on,
-                        item.effective_on,
-                        item.review_due_on,
-                    )
-                    for item in listings
-                ),
-            },
-        ],
-    )
-    stages = defaultdict(int)
-    for c in cases:
-        stages[c.stage] += 1
-    progress = "，".join(f"{ZombieStage(s).label}{n}家" for s, n in sorted(stages.items()))
+    workbook = _circular_workbook(cases=cases, listings=listings)
     circular = Circular(
         title=title,
         issue_key=key,
         issued_on=as_of,
         supervising_unit=unit,
-        body=(
-            f"截至{as_of}，贵单位主管的社会组织中，僵尸型社会组织清理整治案件{len(cases)}件"
-            f"{f'（{progress}）' if progress else ''}，在列信用名录记录{len(listings)}条"
-            "（R-ZMB-02、R-CRD-11），明细见附件，请督促整改。"
-        ),
+        body=_circular_body(as_of=as_of, cases=cases, listings=listings),
     )
     circular.attachment.save(
-        f"zombie-credit-{unit.code}-{as_of:%Y-%m}.xlsx",
-        ContentFile(buffer.getvalue()),
-        save=False,
+        f"zombie-credit-{unit.code}-{as_of:%Y-%m}.xlsx", ContentFile(workbook), save=False
     )
     if saved_user(actor):
         circular._history_user = actor

@@ -205,6 +205,63 @@ _LIFECYCLE_FOR_STAGE = {
 _CLOSING_STAGES = (ZombieStage.DEREGISTERED, ZombieStage.REVOKED, ZombieStage.RESTORED)
 
 
+def _check_transition(*, case: ZombieCase, to: str, on: datetime.date) -> ZombieStage:
+    """The move must be one of `ZOMBIE_TRANSITIONS` (R-ZMB-02), dated no earlier than the
+    case's last step, and a revocation waits for its notice's period."""
+    current = ZombieStage(case.stage)
+    if to not in ZombieStage.values or to not in ZOMBIE_TRANSITIONS.get(current, set()):
+        target = ZombieStage(to).label if to in ZombieStage.values else to
+        raise ValidationError(
+            {"stage": f"清理整治案件不能从“{current.label}”变为“{target}”（R-ZMB-02）。"}
+        )
+    to = ZombieStage(to)
+    dates = (case.identified_on, case.notified_on, case.notice_published_on)
+    last = max(d for d in dates if d is not None)
+    if on < last:
+        raise ValidationError({"on": f"办理日期不能早于{last}。"})
+    if to == ZombieStage.REVOKED:
+        _check_notice_period(case, on)
+    return to
+
+
+def _move_register(
+    *, org: Organization, to: ZombieStage, on: datetime.date, actor: Any, at, decision: dict
+) -> None:
+    """The register follows the case's stage (DESIGN.md §3) through the registry service;
+    `decision` (document_no, authority, facts, evidence) goes with the final move."""
+    wanted = _LIFECYCLE_FOR_STAGE.get(to)
+    moved = {"organization": org, "on": on, "actor": actor, "at": at}
+    moved["reason"] = f"僵尸型社会组织清理整治：{to.label}"
+    if wanted is not None and org.status != wanted:
+        if wanted == LifecycleStatus.DEREGISTERED and org.status == LifecycleStatus.ACTIVE:
+            # The register accepts deregistration only from 注销办理中.
+            organization_transition(to=LifecycleStatus.DEREGISTERING, **moved)
+        organization_transition(to=wanted, **moved, **decision)
+    elif to == ZombieStage.RESTORED and org.status == LifecycleStatus.DEREGISTERING:
+        organization_transition(to=LifecycleStatus.ACTIVE, **moved)
+
+
+def _record_stage(
+    *, case: ZombieCase, to: ZombieStage, on: datetime.date, notes: str, actor: Any, at
+) -> None:
+    """The case's own dates, its running notes line and its new stage, history-kept."""
+    if to == ZombieStage.NOTIFIED:
+        case.notified_on = on
+    if to == ZombieStage.NOTICE:
+        case.notice_published_on = on
+        case.notice_ends_on = notice_period_end(on)
+    if to in _CLOSING_STAGES:
+        case.closed_on = on
+    line = f"{on} {to.label}" + (f"：{notes.strip()}" if notes.strip() else "")
+    case.notes = f"{case.notes}\n{line}".strip()
+    case.stage = to
+    if saved_user(actor):
+        case._history_user = actor
+    if at is not None:
+        case._history_date = at
+    case.save()
+
+
 @transaction.atomic
 def zombie_case_transition(
     *,
@@ -227,72 +284,12 @@ def zombie_case_transition(
     rows of the case and the organization (default now)."""
     on = on or timezone.localdate()
     case = ZombieCase.objects.select_for_update().select_related("organization").get(pk=case.pk)
-    current = ZombieStage(case.stage)
-    if to not in ZombieStage.values or to not in ZOMBIE_TRANSITIONS.get(current, set()):
-        target = ZombieStage(to).label if to in ZombieStage.values else to
-        raise ValidationError(
-            {"stage": f"清理整治案件不能从“{current.label}”变为“{target}”（R-ZMB-02）。"}
-        )
-    to = ZombieStage(to)
-    dates = (case.identified_on, case.notified_on, case.notice_published_on)
-    last = max(d for d in dates if d is not None)
-    if on < last:
-        raise ValidationError({"on": f"办理日期不能早于{last}。"})
-    if to == ZombieStage.REVOKED:
-        _check_notice_period(case, on)
-
-    org = case.organization
+    to = _check_transition(case=case, to=to, on=on)
+    decision = {"document_no": document_no, "authority": authority, "evidence": evidence}
+    decision["facts"] = facts or notes.strip()
     try:
-        wanted = _LIFECYCLE_FOR_STAGE.get(to)
-        reason = f"僵尸型社会组织清理整治：{to.label}"
-        if wanted is not None and org.status != wanted:
-            if wanted == LifecycleStatus.DEREGISTERED and org.status == LifecycleStatus.ACTIVE:
-                # The register accepts deregistration only from 注销办理中.
-                organization_transition(
-                    organization=org,
-                    to=LifecycleStatus.DEREGISTERING,
-                    on=on,
-                    actor=actor,
-                    reason=reason,
-                    at=at,
-                )
-            organization_transition(
-                organization=org,
-                to=wanted,
-                on=on,
-                actor=actor,
-                reason=reason,
-                at=at,
-                document_no=document_no,
-                authority=authority,
-                facts=facts or notes.strip(),
-                evidence=evidence,
-            )
-        elif to == ZombieStage.RESTORED and org.status == LifecycleStatus.DEREGISTERING:
-            organization_transition(
-                organization=org,
-                to=LifecycleStatus.ACTIVE,
-                on=on,
-                actor=actor,
-                reason=reason,
-                at=at,
-            )
+        _move_register(org=case.organization, to=to, on=on, actor=actor, at=at, decision=decision)
     except ValidationError as exc:
         raise _registry_error(exc) from exc
-
-    if to == ZombieStage.NOTIFIED:
-        case.notified_on = on
-    if to == ZombieStage.NOTICE:
-        case.notice_published_on = on
-        case.notice_ends_on = notice_period_end(on)
-    if to in _CLOSING_STAGES:
-        case.closed_on = on
-    line = f"{on} {to.label}" + (f"：{notes.strip()}" if notes.strip() else "")
-    case.notes = f"{case.notes}\n{line}".strip()
-    case.stage = to
-    if saved_user(actor):
-        case._history_user = actor
-    if at is not None:
-        case._history_date = at
-    case.save()
+    _record_stage(case=case, to=to, on=on, notes=notes, actor=actor, at=at)
     return case

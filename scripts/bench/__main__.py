@@ -39,7 +39,7 @@ for _name in SECTION_MODULES:
     importlib.import_module(f"{__package__}.{_name}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this section")
     parser.add_argument("--list", action="store_true", help="list the sections and exit")
@@ -51,30 +51,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH")
     parser.add_argument("--child-export", nargs=2, metavar=("ROWS", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--child-draw", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser
 
-    if args.list:
-        for b in BENCHES:
-            print(f"{b.name:10} {b.title}")
-        return 0
+
+def _run_child(*, args: argparse.Namespace) -> bool:
+    """The child processes a section starts (`runner`): True when `args` asked for one and
+    it ran."""
     if args.child_export:
         _setup_django(BENCH_DATABASE_URL)
         from .registry import _child_export
 
         _child_export(int(args.child_export[0]), args.child_export[1])
-        return 0
+        return True
     if args.child_draw:
         _setup_django(BENCH_DATABASE_URL)
         from .oversight import _child_draw
 
         _child_draw()
-        return 0
+        return True
+    return False
 
-    names = [b.name for b in BENCHES]
-    unknown = sorted(set(args.only or []) - set(names))
-    if unknown:
-        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(names)}")
-    _ensure_database(BENCH_DATABASE_URL, recreate=args.regenerate)
+
+def _prepare_database() -> None:
+    """Django on the bench database, migrated, and a line saying which one."""
     _setup_django(BENCH_DATABASE_URL)
     from django.core.management import call_command
     from django.db import connection
@@ -87,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
-    figures: dict = {}
+
+def _run_sections(*, args: argparse.Namespace, figures: dict) -> list[str]:
+    """Every section asked for, in order; returns the names of those that failed."""
     failed = []
     for b in BENCHES:
         if args.only and b.name not in args.only:
@@ -100,6 +101,26 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             failed.append(b.name)
         line("(section wall time)", f"{time.perf_counter() - began:,.1f} s")
+    return failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.list:
+        for b in BENCHES:
+            print(f"{b.name:10} {b.title}")
+        return 0
+    if _run_child(args=args):
+        return 0
+    names = [b.name for b in BENCHES]
+    unknown = sorted(set(args.only or []) - set(names))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(names)}")
+    _ensure_database(BENCH_DATABASE_URL, recreate=args.regenerate)
+    _prepare_database()
+    figures: dict = {}
+    failed = _run_sections(args=args, figures=figures)
     print_summary(figures)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))

@@ -94,7 +94,10 @@ def _ensure_bench_inspectors(n: int) -> None:
     line("inspectors", f"created {n - active} (roster now {n})")
 
 
-def _child_draw() -> None:
+def _draw_in_rollback(*, timings: dict[str, float], algorithm: dict[str, float]) -> dict:
+    """Create, execute and verify a fresh round of the special inspections' draw inside a
+    transaction that is rolled back, timing each step (and the algorithm alone, by wrapping
+    `draw.execute`) and reading the memory peak after each."""
     import datetime
 
     from django.db import transaction
@@ -108,16 +111,12 @@ def _child_draw() -> None:
 
     kind, year = DrawKind.SPECIAL_INSPECTION, DRAW_YEAR
     last = InspectionDraw.objects.filter(kind=kind, year=year).aggregate(r=Max("round"))["r"]
-    baseline, _ = _memory_kb()
-    timings: dict[str, float] = {}
-    algorithm_seconds = 0.0
     original_execute = draw_algorithm.execute
 
     def timed_execute(**kwargs):
-        nonlocal algorithm_seconds
         began = time.perf_counter()
         result = original_execute(**kwargs)
-        algorithm_seconds += time.perf_counter() - began
+        algorithm["seconds"] += time.perf_counter() - began
         return result
 
     with transaction.atomic():
@@ -144,22 +143,39 @@ def _child_draw() -> None:
         timings["verify"] = time.perf_counter() - began
         _, peak_verify = _memory_kb()
         transaction.set_rollback(True)
+    return {
+        "draw": draw,
+        "inspections": inspections,
+        "assignments": assignments,
+        "problems": len(problems),
+        "peak_create_kb": peak_create,
+        "peak_execute_kb": peak_execute,
+        "peak_verify_kb": peak_verify,
+    }
+
+
+def _child_draw() -> None:
+    baseline, _ = _memory_kb()
+    timings: dict[str, float] = {}
+    algorithm = {"seconds": 0.0}
+    found = _draw_in_rollback(timings=timings, algorithm=algorithm)
+    draw = found.pop("draw")
     timings["floor"] = _draw_floor(as_of=draw.population_as_of, k=draw.sample_size)
     print(
         json.dumps(
             {
                 **timings,
-                "algorithm": algorithm_seconds,
+                "algorithm": algorithm["seconds"],
                 "n": draw.population_size,
                 "k": draw.sample_size,
                 "roster": len(draw.roster_text.split("\n")),
-                "inspections": inspections,
-                "assignments": assignments,
-                "problems": len(problems),
+                "inspections": found["inspections"],
+                "assignments": found["assignments"],
+                "problems": found["problems"],
                 "baseline_kb": baseline,
-                "peak_create_kb": peak_create,
-                "peak_execute_kb": peak_execute,
-                "peak_verify_kb": peak_verify,
+                "peak_create_kb": found["peak_create_kb"],
+                "peak_execute_kb": found["peak_execute_kb"],
+                "peak_verify_kb": found["peak_verify_kb"],
                 "method": "VmHWM" if Path("/proc/self/status").exists() else "ru_maxrss",
             }
         )
@@ -347,56 +363,68 @@ def _ensure_bench_credit_records(years: range) -> None:
         if cursor.fetchone()[0]:
             return
         began = time.perf_counter()
-        # Penalties: every 333rd organization, a warning, small fine, large fine or suspension
-        # in the three years before the bench date; some organizations get two.
-        cursor.execute(
-            """
-            INSERT INTO oversight_penalty (organization_id, kind, amount, decided_on,
-                                           decision_no, facts, legal_basis, authority, evidence)
-            SELECT o.id,
-                   (ARRAY['warning','fine','fine','suspension'])[1 + o.id %% 4],
-                   CASE o.id %% 4 WHEN 1 THEN 2000 WHEN 2 THEN 80000 ELSE 0 END,
-                   DATE '2025-06-30' - (o.id %% 1000)::int,
-                   'BENCH-P-' || o.id || '-' || g.n, '基准测试', '', '基准测试', ''
-            FROM registry_organization o
-            CROSS JOIN generate_series(1, 2) g(n)
-            WHERE o.id %% 333 = 0 AND (g.n = 1 OR o.id %% 2 = 0)
-            LIMIT %(n)s
-            """,
-            {"n": CREDIT_BENCH_PENALTIES},
-        )
-        # Letters: two unsigned ones 30 days apart for every 997th organization.
-        cursor.execute(
-            """
-            INSERT INTO oversight_specialletter (organization_id, sent_on, tracking_no,
-                                                 signed_for, returned_on, mailing, address,
-                                                 return_reason, sent_evidence,
-                                                 return_evidence, updated_at)
-            SELECT o.id, DATE '2025-03-01' + g.n * 30, 'BENCH-L-' || o.id || '-' || g.n,
-                   false, DATE '2025-03-08' + g.n * 30, 1, '基准测试', 'no_such_unit', '', '',
-                   now()
-            FROM (SELECT id FROM registry_organization WHERE id %% 997 = 0 LIMIT %(n)s) o
-            CROSS JOIN generate_series(0, 1) g(n)
-            """,
-            {"n": CREDIT_BENCH_LETTER_ORGS},
-        )
-        # Abnormal listings for missed reports decided over the past three years: some due
-        # for escalation, some removable because the report was filed late.
-        cursor.execute(
-            """
-            INSERT INTO oversight_creditlisting (organization_id, organization_name, list_type,
-                action, ground, facts, evidence, decided_on, effective_on, authority,
-                decision_no, review_due_on, created_at)
-            SELECT o.id, o.name, 'abnormal', 'list', 'R-CRD-02(1)', '基准测试',
-                   jsonb_build_object('report_year', 2021),
-                   DATE '2022-06-15' + (o.id %% 900)::int, DATE '2022-06-15' + (o.id %% 900)::int,
-                   '深圳市福田区民政局', 'BENCH-C-' || o.id,
-                   DATE '2024-06-15' + (o.id %% 900)::int, now()
-            FROM (SELECT id, name FROM registry_organization WHERE id %% 199 = 0 LIMIT %(n)s) o
-            """,
-            {"n": CREDIT_BENCH_LISTINGS},
-        )
+        _insert_bench_penalties(cursor)
+        _insert_bench_letters(cursor)
+        _insert_bench_listings(cursor)
         cursor.execute("ANALYZE oversight_penalty")
         cursor.execute("ANALYZE oversight_specialletter")
         cursor.execute("ANALYZE oversight_creditlisting")
         line("credit records", f"generated in {time.perf_counter() - began:,.1f} s")
+
+
+def _insert_bench_penalties(cursor) -> None:
+    # Penalties: every 333rd organization, a warning, small fine, large fine or suspension
+    # in the three years before the bench date; some organizations get two.
+    cursor.execute(
+        """
+        INSERT INTO oversight_penalty (organization_id, kind, amount, decided_on,
+                                       decision_no, facts, legal_basis, authority, evidence)
+        SELECT o.id,
+               (ARRAY['warning','fine','fine','suspension'])[1 + o.id %% 4],
+               CASE o.id %% 4 WHEN 1 THEN 2000 WHEN 2 THEN 80000 ELSE 0 END,
+               DATE '2025-06-30' - (o.id %% 1000)::int,
+               'BENCH-P-' || o.id || '-' || g.n, '基准测试', '', '基准测试', ''
+        FROM registry_organization o
+        CROSS JOIN generate_series(1, 2) g(n)
+        WHERE o.id %% 333 = 0 AND (g.n = 1 OR o.id %% 2 = 0)
+        LIMIT %(n)s
+        """,
+        {"n": CREDIT_BENCH_PENALTIES},
+    )
+
+
+def _insert_bench_letters(cursor) -> None:
+    # Letters: two unsigned ones 30 days apart for every 997th organization.
+    cursor.execute(
+        """
+        INSERT INTO oversight_specialletter (organization_id, sent_on, tracking_no,
+                                             signed_for, returned_on, mailing, address,
+                                             return_reason, sent_evidence,
+                                             return_evidence, updated_at)
+        SELECT o.id, DATE '2025-03-01' + g.n * 30, 'BENCH-L-' || o.id || '-' || g.n,
+               false, DATE '2025-03-08' + g.n * 30, 1, '基准测试', 'no_such_unit', '', '',
+               now()
+        FROM (SELECT id FROM registry_organization WHERE id %% 997 = 0 LIMIT %(n)s) o
+        CROSS JOIN generate_series(0, 1) g(n)
+        """,
+        {"n": CREDIT_BENCH_LETTER_ORGS},
+    )
+
+
+def _insert_bench_listings(cursor) -> None:
+    # Abnormal listings for missed reports decided over the past three years: some due
+    # for escalation, some removable because the report was filed late.
+    cursor.execute(
+        """
+        INSERT INTO oversight_creditlisting (organization_id, organization_name, list_type,
+            action, ground, facts, evidence, decided_on, effective_on, authority,
+            decision_no, review_due_on, created_at)
+        SELECT o.id, o.name, 'abnormal', 'list', 'R-CRD-02(1)', '基准测试',
+               jsonb_build_object('report_year', 2021),
+               DATE '2022-06-15' + (o.id %% 900)::int, DATE '2022-06-15' + (o.id %% 900)::int,
+               '深圳市福田区民政局', 'BENCH-C-' || o.id,
+               DATE '2024-06-15' + (o.id %% 900)::int, now()
+        FROM (SELECT id, name FROM registry_organization WHERE id %% 199 = 0 LIMIT %(n)s) o
+        """,
+        {"n": CREDIT_BENCH_LISTINGS},
+    )
