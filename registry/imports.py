@@ -58,11 +58,11 @@ from registry.import_cells import (
     _text,
 )
 from registry.models import IndustryCategory, Organization, SupervisingUnit
+from registry.selectors import organizations_by_uscc
 from registry.uscc import uscc_normalize, uscc_problems
 
 CHANGE_REASON = "Excel导入"
 MAX_ROWS = 200_000
-_LOOKUP_CHUNK = 5000
 
 # The fields an import may write; lifecycle fields change only through
 # organization_transition, so 登记状态 is read only to detect an attempted change.
@@ -219,11 +219,7 @@ def _existing_by_uscc(sheet: Sheet) -> dict[str, Organization]:
             if isinstance(row.values.get(USCC), str)
         }
     )
-    found: dict[str, Organization] = {}
-    for start in range(0, len(codes), _LOOKUP_CHUNK):
-        qs = Organization.objects.filter(uscc__in=codes[start : start + _LOOKUP_CHUNK])
-        found.update((org.uscc, org) for org in qs)
-    return found
+    return organizations_by_uscc(codes)
 
 
 @dataclass

@@ -64,3 +64,22 @@ def revocations(
     """撤销登记 decisions decided in [since, on] (R-CRD-05(7)): each with its document number,
     authority, date and evidence, whether or not the organization has since completed 注销登记."""
     return lifecycle_decisions(kinds=[LifecycleDecisionKind.REVOCATION], on=on, since=since)
+
+
+USCC_LOOKUP_CHUNK = 5000
+
+
+def organizations_by_uscc(
+    codes: Iterable[str], *, only: Sequence[str] = ()
+) -> dict[str, Organization]:
+    """The organizations of `codes` by USCC, read in chunks of USCC_LOOKUP_CHUNK (an import of
+    tens of thousands of rows stays a few queries, each with a bounded IN list); `only` limits
+    the columns read. Codes with no organization are simply absent."""
+    ordered = sorted(set(codes))
+    found: dict[str, Organization] = {}
+    for start in range(0, len(ordered), USCC_LOOKUP_CHUNK):
+        qs = Organization.objects.filter(uscc__in=ordered[start : start + USCC_LOOKUP_CHUNK])
+        if only:
+            qs = qs.only(*only)
+        found.update((org.uscc, org) for org in qs)
+    return found

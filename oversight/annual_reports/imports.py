@@ -43,6 +43,7 @@ from oversight.annual_reports.models import AnnualReport
 from oversight.annual_reports.services import annual_report_initial_status
 from registry.import_cells import _parse_uscc as parse_uscc_cell
 from registry.models import Organization
+from registry.selectors import organizations_by_uscc
 
 CHANGE_REASON = "Excel导入"
 MAX_ROWS = 200_000
@@ -273,14 +274,9 @@ def _submitted_too_early(row: _Row) -> list[RowError]:
 
 
 def _organizations_by_uscc(codes: set[str]) -> dict[str, Organization]:
-    ordered = sorted(codes)
-    found: dict[str, Organization] = {}
-    for start in range(0, len(ordered), _LOOKUP_CHUNK):
-        qs = Organization.objects.filter(uscc__in=ordered[start : start + _LOOKUP_CHUNK]).only(
-            "id", "uscc", "name", "established_on", "supervising_unit_id"
-        )
-        found.update((o.uscc, o) for o in qs)
-    return found
+    return organizations_by_uscc(
+        codes, only=("id", "uscc", "name", "established_on", "supervising_unit_id")
+    )
 
 
 def _existing_reports(organization_ids: set[int], years: set[int]) -> set[tuple[int, int]]:

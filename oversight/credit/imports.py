@@ -39,9 +39,9 @@ from oversight.credit.intake import (
 )
 from registry.import_cells import _parse_uscc, _text
 from registry.models import Organization
+from registry.selectors import organizations_by_uscc
 
 MAX_ROWS = 20_000
-_LOOKUP_CHUNK = 5000
 USCC = "统一社会信用代码"
 
 
@@ -157,17 +157,6 @@ def _parse_cell(column: Column, raw: Any) -> Any:
 # ------------------------------------------------------------------ the engine
 
 
-def _organizations(codes: set[str]) -> dict[str, Organization]:
-    ordered = sorted(codes)
-    found: dict[str, Organization] = {}
-    for start in range(0, len(ordered), _LOOKUP_CHUNK):
-        found.update(
-            (o.uscc, o)
-            for o in Organization.objects.filter(uscc__in=ordered[start : start + _LOOKUP_CHUNK])
-        )
-    return found
-
-
 def _service_errors(
     exc: ValidationError, row: int, columns: Sequence[Column], aliases: dict[str, str]
 ) -> list[RowError]:
@@ -217,7 +206,7 @@ def _run_import(
     )
     result = IntakeImportResult(errors=list(sheet.errors))
     parsed = _parse_rows(sheet, columns, result.errors)
-    organizations = _organizations(
+    organizations = organizations_by_uscc(
         {v["organization"] for _, v, _ in parsed if v.get("organization")}
     )
     try:
