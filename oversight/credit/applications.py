@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from common.actors import saved_user
+from common.history import history_stamp
 from common.workdays import add_working_days
 from oversight.credit.choices import CreditList, RemovalApplicationStatus
 from oversight.credit.models import CreditRemoval, CreditRemovalApplication
@@ -37,10 +38,7 @@ def removal_due_on(*, list_type: str, verified_on: datetime.date) -> datetime.da
 
 
 def _save(application: CreditRemovalApplication, actor: Any, at: datetime.datetime | None):
-    if saved_user(actor):
-        application._history_user = actor
-    if at is not None:
-        application._history_date = at
+    history_stamp(application, actor=actor, at=at)
     application.save()
     return application
 

@@ -19,7 +19,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from common.actors import saved_user
+from common.history import history_stamp
 from common.policy import policy_value
 from oversight.credit.choices import LetterMailing, LetterReturnReason, PenaltyKind
 from oversight.credit.models import Penalty, SpecialLetter
@@ -57,10 +57,7 @@ def _save(obj, *, actor: Any, at: datetime.datetime | None, reason: str) -> None
         obj.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from None
-    obj._history_user = saved_user(actor)
-    obj._change_reason = reason
-    if at is not None:
-        obj._history_date = at
+    history_stamp(obj, actor=actor, at=at, reason=reason)
     obj.save()
 
 
