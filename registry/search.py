@@ -3,7 +3,7 @@
 pg_trgm, which serves `name icontains` of three characters or more, cannot serve shorter
 terms (a trigram index has no key for them), so PostgreSQL used to scan all 1M names for
 「春晖」. pg_bigm would serve them but is not installable here. Instead migration
-registry.0005 creates an IMMUTABLE SQL function `registry_name_grams(text)` returning the
+registry.0006 creates an IMMUTABLE SQL function `registry_name_grams(text)` returning the
 distinct characters and character pairs of UPPER(name), and a GIN index on it: a term of one
 or two characters is then a single key lookup, `registry_name_grams(name) @> ARRAY[UPPER(t)]`.
 
@@ -29,7 +29,7 @@ FREQUENT_TERM_ROWS = 50_000
 
 class NameHasGram(Func):
     """`registry_name_grams(<field>) @> ARRAY[UPPER(<term>)]`: must spell the indexed
-    expression of migration registry.0005 exactly, or the planner will not use the index."""
+    expression of migration registry.0006 exactly, or the planner will not use the index."""
 
     output_field = BooleanField()
 

@@ -10,10 +10,8 @@ run (or a second worker) finds it and returns it."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import tempfile
 
 from django.core.files import File
@@ -21,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.csvstream import csv_chunks
 from oversight.credit.choices import CreditStanding
 from oversight.credit.selectors import organizations_with_credit_standing
 from registry.choices import LifecycleStatus, OrganizationType
@@ -76,26 +75,19 @@ def _write_csv(handle, on: datetime.date) -> tuple[str, int, int]:
     """Write the extract to the binary `handle`; return (sha256, rows, bytes)."""
     digest = hashlib.sha256()
     size = rows = 0
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write(BOM)
-    writer.writerow(HEADER)
-    for row in _public_rows(on):
-        writer.writerow(row)
-        rows += 1
-        if buffer.tell() > 1 << 16:
-            size += _flush(buffer, handle, digest)
-    size += _flush(buffer, handle, digest)
+
+    def counted():
+        nonlocal rows
+        for row in _public_rows(on):
+            rows += 1
+            yield row
+
+    for chunk in csv_chunks(HEADER, counted(), lineterminator="\r\n", prefix=BOM):
+        data = chunk.encode("utf-8")
+        handle.write(data)
+        digest.update(data)
+        size += len(data)
     return digest.hexdigest(), rows, size
-
-
-def _flush(buffer: io.StringIO, handle, digest) -> int:
-    data = buffer.getvalue().encode("utf-8")
-    buffer.seek(0)
-    buffer.truncate()
-    handle.write(data)
-    digest.update(data)
-    return len(data)
 
 
 def register_extract_publish(*, on: datetime.date | None = None) -> RegisterExtract:

@@ -8,10 +8,8 @@ department's export holds its own organizations only."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import decimal
-import io
 import json
 from collections.abc import Iterator
 
@@ -20,6 +18,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer
+
+from common.csvstream import csv_chunks
 
 CHUNK_SIZE = 2000
 
@@ -52,17 +52,6 @@ def _plain(value):
     if isinstance(value, decimal.Decimal):
         return str(value)
     return value
-
-
-def csv_lines(columns: list[str], rows: Iterator[tuple]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in ((columns,), ((_plain(v) for v in r) for r in rows)):
-        for values in row:
-            writer.writerow(values)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
 
 
 def ndjson_lines(columns: list[str], rows: Iterator[tuple]) -> Iterator[str]:
@@ -112,7 +101,11 @@ class StreamingExportMixin:
         queryset = self.filter_queryset(self.get_queryset()).order_by("pk")
         rows = queryset.values_list(*self.export_columns.values()).iterator(chunk_size=CHUNK_SIZE)
         fmt = request.accepted_renderer.format
-        lines = csv_lines(columns, rows) if fmt == "csv" else ndjson_lines(columns, rows)
+        lines = (
+            csv_chunks(columns, ((_plain(v) for v in row) for row in rows))
+            if fmt == "csv"
+            else ndjson_lines(columns, rows)
+        )
         response = StreamingHttpResponse(
             (line.encode() for line in lines),
             content_type=f"{request.accepted_renderer.media_type}; charset=utf-8",

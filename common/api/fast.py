@@ -3,8 +3,8 @@
 DRF's `Serializer.to_representation` walks `_readable_fields` (a generator over the field
 dict), resolves each field's `source_attrs` through a generic `get_attribute` with its
 exception handling, and checks for PKOnlyObject on every field of every row (in a profile, a
-quarter of the department list page; an interleaved A/B at 1M gained ≈ 10% of p50 together
-with the token cache). `FastRepresentationMixin` computes the readable fields once
+quarter of the department list page; an interleaved A/B at 1M gained ≈ 10% of p50, measured
+together with a token cache since removed). `FastRepresentationMixin` computes the readable fields once
 per serializer instance (a ListSerializer's child is one instance for the whole page) and
 reads plain one-step sources with `getattr`; anything else (dotted sources, `source="*"`,
 method fields) still goes through the field's own `get_attribute`. Output is identical
