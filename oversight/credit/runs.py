@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from common.pgcopy import copy_insert_ignore_conflicts
+from common.pgcopy import copy_insert
 from oversight.credit import rules
 from oversight.credit.choices import (
     ProposalStatus,
@@ -31,6 +32,8 @@ class RunResult:
     new_keys: set[str] = field(default_factory=set)
     revived: int = 0
     obsoleted: int = 0
+    revive: list[rules.Candidate] = field(default_factory=list, repr=False)
+    stale: list[int] = field(default_factory=list, repr=False)  # proposal pks to obsolete
 
     @property
     def new(self) -> list[rules.Candidate]:
@@ -43,63 +46,82 @@ class RunResult:
         return {rule: (total[rule], new[rule]) for rule in sorted(total)}
 
 
+# pg_advisory_xact_lock key that serializes real runs ("rules" in ASCII).
+_RUN_LOCK = 0x72756C6573
+
+
 def credit_rules_run(
     *, as_of: datetime.date, dry_run: bool = False, at: datetime.datetime | None = None
 ) -> RunResult:
     """The daily credit job (R-XC-02): computes every pending decision on `as_of` and stores
-    the new ones as suggested proposals (INSERT … ON CONFLICT DO NOTHING on rule_key: running
-    twice, or in two workers at once, gives the same proposals). Suggestions whose rule no
+    the new ones as suggested proposals. Real runs are serialized by a transaction-level lock
+    taken before they read (PostgreSQL; SQLite serializes writers): a second run, or a second
+    worker at the same moment, waits, then sees the first one's proposals and adds nothing,
+    so the proposals can go in by one COPY (rule_key stays unique). Suggestions whose rule no
     longer holds become obsolete; an obsolete one that holds again is suggested again.
     A dry run computes the same and writes nothing. `at` is the proposals' creation time
     (default now)."""
+    if dry_run:
+        return _evaluate(as_of=as_of, dry_run=True)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_RUN_LOCK])
+        result = _evaluate(as_of=as_of, dry_run=False)
+        _write(result, created_at=at or timezone.now())
+    return result
+
+
+def _evaluate(*, as_of: datetime.date, dry_run: bool) -> RunResult:
     key_status = _KeyStatus()
     candidates = rules.rules_evaluate(as_of=as_of, decided_keys=key_status)
     known = key_status.status
     result = RunResult(as_of=as_of, dry_run=dry_run, candidates=candidates)
     result.new_keys = {c.rule_key for c in candidates if c.rule_key not in known}
-    revive = [c for c in candidates if known.get(c.rule_key) == ProposalStatus.OBSOLETE]
+    result.revive = [c for c in candidates if known.get(c.rule_key) == ProposalStatus.OBSOLETE]
     prefixes = (*rules.COVERED_PREFIXES, *rules.missing_report_prefixes(as_of=as_of))
     current = {c.rule_key for c in candidates}
-    stale = [
+    result.stale = [
         pk
         for pk, key in CreditProposal.objects.filter(status=ProposalStatus.SUGGESTED)
         .filter(_startswith_any(prefixes))
         .values_list("pk", "rule_key")
         if key not in current
     ]
-    result.revived, result.obsoleted = len(revive), len(stale)
-    if dry_run:
-        return result
-    created_at = at or timezone.now()
-    with transaction.atomic():
-        _proposals_insert(
-            [
-                {**c.proposal_fields(as_of=as_of), "created_at": created_at}
-                for c in candidates
-                if c.rule_key in result.new_keys
-            ]
-        )
-        for c in revive:
-            CreditProposal.objects.filter(
-                rule_key=c.rule_key, status=ProposalStatus.OBSOLETE
-            ).update(
-                status=ProposalStatus.SUGGESTED,
-                as_of=as_of,
-                explanation=c.explanation,
-                evidence=c.proposal_fields(as_of=as_of)["evidence"],
-            )
-        for start in range(0, len(stale), _BATCH):
-            CreditProposal.objects.filter(
-                pk__in=stale[start : start + _BATCH], status=ProposalStatus.SUGGESTED
-            ).update(status=ProposalStatus.OBSOLETE)
+    result.revived, result.obsoleted = len(result.revive), len(result.stale)
     return result
 
 
+def _write(result: RunResult, *, created_at: datetime.datetime) -> None:
+    as_of = result.as_of
+    _proposals_insert(
+        sorted(  # in key order: the unique index on rule_key takes them page by page
+            (
+                {**c.proposal_fields(as_of=as_of), "created_at": created_at}
+                for c in result.candidates
+                if c.rule_key in result.new_keys
+            ),
+            key=itemgetter("rule_key"),
+        )
+    )
+    for c in result.revive:
+        CreditProposal.objects.filter(rule_key=c.rule_key, status=ProposalStatus.OBSOLETE).update(
+            status=ProposalStatus.SUGGESTED,
+            as_of=as_of,
+            explanation=c.explanation,
+            evidence=c.proposal_fields(as_of=as_of)["evidence"],
+        )
+    for start in range(0, len(result.stale), _BATCH):
+        CreditProposal.objects.filter(
+            pk__in=result.stale[start : start + _BATCH], status=ProposalStatus.SUGGESTED
+        ).update(status=ProposalStatus.OBSOLETE)
+
+
 def _proposals_insert(rows: list[dict]) -> None:
-    """The new proposals, ON CONFLICT (rule_key) DO NOTHING: by COPY on PostgreSQL (a first
-    run over a national register writes some 10⁵ of them), bulk_create elsewhere."""
+    """The new proposals (none of them exists: the run holds the lock): by COPY on PostgreSQL
+    (a first run over a national register writes some 10⁵ of them), bulk_create elsewhere."""
     if connection.vendor == "postgresql":
-        copy_insert_ignore_conflicts(CreditProposal, rows=rows, temp="credit_new_proposals")
+        copy_insert(CreditProposal, rows=rows)
     else:
         CreditProposal.objects.bulk_create(
             [CreditProposal(**row) for row in rows], batch_size=2000, ignore_conflicts=True

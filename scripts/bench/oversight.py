@@ -250,10 +250,25 @@ def bench_zombies(args: argparse.Namespace, figures: dict) -> None:
     )
 
 
+# How a bureau's review queue looks: every report of earlier years reviewed (≈2% failed,
+# ≈8% basically passed), 2% of the last year's still awaiting review. A bench where all 7M
+# reports await review measured a queue no bureau has (the workbench counts it).
+_REVIEW_STATUS_SQL = (
+    "CASE WHEN %(year)s < %(last_year)s OR (h.v / 7) %% 50 <> 0 "
+    "THEN 'reviewed' ELSE 'awaiting_review' END"
+)
+_REVIEW_RESULT_SQL = (
+    "CASE WHEN %(year)s = %(last_year)s AND (h.v / 7) %% 50 = 0 THEN '' "
+    "WHEN (h.v / 13) %% 100 < 2 THEN 'failed' "
+    "WHEN (h.v / 13) %% 100 < 10 THEN 'basically_passed' ELSE 'passed' END"
+)
+
+
 def _ensure_bench_annual_reports(years: range) -> None:
     """Ten years of annual reports for the register, one INSERT … SELECT per missing year,
     with a deterministic hash pattern: ~4% not filed, ~3% late, ~1% unsealed, ~3% with no
-    activity. Bench data only: no history rows. Skips the years already present."""
+    activity; reviewed as a bureau reviews them (REVIEW_SQL). Bench data only: no history
+    rows. Skips the years already present."""
     import datetime
 
     from django.db import connection
@@ -265,7 +280,7 @@ def _ensure_bench_annual_reports(years: range) -> None:
         for year in missing:
             began = time.perf_counter()
             cursor.execute(
-                """
+                f"""
                 INSERT INTO oversight_annualreport (
                     organization_id, year, submitted_on, is_sealed, income, expenditure,
                     net_assets, staff_count, full_time_staff, activities_held, party_members,
@@ -277,7 +292,7 @@ def _ensure_bench_annual_reports(years: range) -> None:
                        (h.v %% 997) * 1000, (h.v %% 991) * 900, (h.v %% 983) * 5000,
                        h.v %% 30, h.v %% 7,
                        CASE WHEN (h.v / 10000) %% 100 < 3 THEN 0 ELSE 1 + h.v %% 20 END,
-                       h.v %% 5, 0, 'awaiting_review', '', '', '', ''
+                       h.v %% 5, 0, {_REVIEW_STATUS_SQL}, '', '', {_REVIEW_RESULT_SQL}, ''
                 FROM registry_organization o
                 CROSS JOIN LATERAL (SELECT abs(hashtext(o.uscc || %(year_text)s)) AS v) h
                 WHERE o.established_on <= %(dec31)s
@@ -287,6 +302,7 @@ def _ensure_bench_annual_reports(years: range) -> None:
                 """,
                 {
                     "year": year,
+                    "last_year": years[-1],
                     "year_text": str(year),
                     "dec31": datetime.date(year, 12, 31),
                     "deadline": datetime.date(year + 1, 5, 31),
@@ -298,8 +314,43 @@ def _ensure_bench_annual_reports(years: range) -> None:
                 f"annual reports {year}",
                 f"{cursor.rowcount:,} rows in {time.perf_counter() - began:,.1f} s",
             )
+        _review_bench_reports(cursor, last_year=years[-1])
         if missing:
             cursor.execute("ANALYZE oversight_annualreport")
+
+
+def _review_bench_reports(cursor, *, last_year: int) -> None:
+    """A bench database built before the review pattern had every report awaiting review:
+    review its reports once, by the same pattern as the INSERT (one UPDATE)."""
+    cursor.execute(
+        "SELECT 1 FROM oversight_annualreport WHERE status = 'awaiting_review' AND year < %s "
+        "LIMIT 1",
+        [last_year],
+    )
+    if cursor.fetchone() is None:
+        return
+    began = time.perf_counter()
+    per_row = {
+        key: sql.replace("%(year)s", "h.year")
+        for key, sql in (("status", _REVIEW_STATUS_SQL), ("result", _REVIEW_RESULT_SQL))
+    }
+    cursor.execute(
+        f"""
+        UPDATE oversight_annualreport r SET status = {per_row["status"]},
+                                            result = {per_row["result"]}
+        FROM (SELECT a.id, a.year, abs(hashtext(o.uscc || a.year::text)) AS v
+              FROM oversight_annualreport a
+              JOIN registry_organization o ON o.id = a.organization_id
+              WHERE a.status = 'awaiting_review') h
+        WHERE r.id = h.id
+        """,
+        {"last_year": last_year},
+    )
+    line(
+        "annual reports reviewed",
+        f"{cursor.rowcount:,} rows in {time.perf_counter() - began:,.1f} s",
+    )
+    cursor.execute("VACUUM ANALYZE oversight_annualreport")
 
 
 @bench("credit", "daily credit rules (DOMAIN.md §3) over 1M organizations × 10 years of reports")

@@ -3,8 +3,8 @@
 Each rule is a function `rule_*(*, as_of, org_ids=None) -> list[Candidate]` that computes its
 candidates set-wise on a date: a few queries over the whole register (never a query per
 organization), then plain Python over their rows. Every candidate carries its legal ground,
-a `rule_key` that names the cause once and for all (the daily job inserts proposals with
-ON CONFLICT DO NOTHING on it, so running twice proposes nothing new), an explanation in
+a `rule_key` that names the cause once and for all (unique; the daily job, serialized by a
+lock, inserts only keys it has not seen, so running twice proposes nothing new), an explanation in
 words with the concrete facts, and the evidence as JSON.
 
 Which abnormal-list grounds need rectification (R-CRD-07) — a product choice, documented:
