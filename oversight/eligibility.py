@@ -67,13 +67,19 @@ def _latest_due_cycle(on: datetime.date) -> AnnualReportCycle | None:
     return AnnualReportCycle.objects.filter(bureau_deadline__lt=on).order_by("-year").first()
 
 
+def _missing_report(cycle: AnnualReportCycle, on: datetime.date):
+    """organizations_missing_report without its listing order (a join and a sort of the
+    register that an id set does not need)."""
+    return organizations_missing_report(cycle=cycle, as_of=on).order_by()
+
+
 def annual_report_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dict[int, list[str]]:
     """D9: the latest report due by `on` filed on time, and full-time staff in the latest
     report at least 3 for an industry association and 2 for other organizations."""
     result: dict[int, list[str]] = {}
     cycle = _latest_due_cycle(on)
     if cycle is not None:
-        missing = _only(organizations_missing_report(cycle=cycle, as_of=on), ids, "pk")
+        missing = _only(_missing_report(cycle, on), ids, "pk")
         for org_id in missing.values_list("pk", flat=True):
             _add(
                 result, org_id, f"{cycle.year}年度工作报告未按时报送（截止{cycle.bureau_deadline}）"
@@ -87,10 +93,18 @@ def annual_report_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dic
     newer = AnnualReport.objects.filter(
         organization=OuterRef("organization_id"), submitted_on__lte=on, year__gt=OuterRef("year")
     )
-    understaffed = reports.filter(
-        Q(organization__is_industry_association=True, full_time_staff__lt=3)
-        | Q(organization__is_industry_association=False, full_time_staff__lt=2)
-    ).exclude(Exists(newer))
+    if cycle is not None:
+        # The same bound, said to the planner: with it the few later reports are hashed once
+        # (a hash anti-join) instead of looked up per understaffed report (bench: 3.5 s → 1 s).
+        newer = newer.filter(year__gt=cycle.year)
+    understaffed = (
+        reports.order_by()
+        .filter(
+            Q(organization__is_industry_association=True, full_time_staff__lt=3)
+            | Q(organization__is_industry_association=False, full_time_staff__lt=2)
+        )
+        .exclude(Exists(newer))
+    )
     for org_id, year, staff, association in understaffed.values_list(
         "organization_id", "year", "full_time_staff", "organization__is_industry_association"
     ):
@@ -107,11 +121,11 @@ def rating_exclusion_obstacles(
     if cycle is None:
         return {}
     result: dict[int, list[str]] = {}
-    for org_id in _only(organizations_missing_report(cycle=cycle, as_of=on), ids, "pk").values_list(
-        "pk", flat=True
-    ):
+    for org_id in _only(_missing_report(cycle, on), ids, "pk").values_list("pk", flat=True):
         _add(result, org_id, f"{cycle.year}年度工作报告未按时报送")
-    failed = _only(AnnualReport.objects.filter(year=cycle.year, result=ReviewResult.FAILED), ids)
+    failed = _only(
+        AnnualReport.objects.filter(year=cycle.year, result=ReviewResult.FAILED).order_by(), ids
+    )
     for org_id in failed.values_list("organization_id", flat=True):
         _add(result, org_id, f"{cycle.year}年度年检不合格")
     return result
