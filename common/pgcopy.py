@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+
 def copy_text_value(value: Any) -> str:
     """One value in PostgreSQL COPY text format (NULL as \\N, booleans as t/f, escapes)."""
     if value is None:

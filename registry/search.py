@@ -3,8 +3,9 @@
 pg_trgm, which serves `name icontains` of three characters or more, cannot serve shorter
 terms (a trigram index has no key for them), so PostgreSQL used to scan all 1M names for
 「春晖」. pg_bigm would serve them but is not installable here. Instead migration
-registry.0006 creates an IMMUTABLE SQL function `registry_name_grams(text)` returning the
-distinct characters and character pairs of UPPER(name), and a GIN index on it: a term of one
+registry.0006 creates an IMMUTABLE function `registry_name_grams(text)` returning the
+characters and character pairs of UPPER(name) (PL/pgSQL since 0007: the index evaluates it on
+every write of a name), and a GIN index on it: a term of one
 or two characters is then a single key lookup, `registry_name_grams(name) @> ARRAY[UPPER(t)]`.
 
 That containment equals `UPPER(name) LIKE '%' || UPPER(t) || '%'` exactly — a two-character

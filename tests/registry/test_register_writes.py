@@ -271,3 +271,24 @@ def _fields_of(org: Organization) -> dict:
         "uscc": org.uscc,
         **{f: getattr(org, f) for f in services.REGISTRATION_FIELDS},
     }
+
+
+def test_a_bulk_change_validates_the_fields_it_sets_and_the_cross_field_rules():
+    # registry.bulk checks only the fields a change sets (the stored ones passed the same
+    # validators when written), but still every validator of those and the model's clean().
+    org = OrganizationFactory()
+    Organization.objects.filter(pk=org.pk).update(domicile="")  # a stored value now invalid
+    org.refresh_from_db()
+    foundation = OrganizationFactory(org_type=OrganizationType.FOUNDATION)
+    outcome = organizations_bulk_check(
+        changes=[
+            ("ok", org, {"phone": "0755-12345678"}),
+            ("long", OrganizationFactory(), {"phone": "1" * 200}),
+            ("trade", foundation, {"is_industry_association": True}),
+        ]
+    )
+    assert set(outcome.errors) == {"long", "trade"}
+    assert "phone" in outcome.errors["long"].message_dict
+    # clean(): only a 社会团体 can be an industry association (R-ORG-02)
+    assert "R-ORG-02" in str(outcome.errors["trade"].message_dict["is_industry_association"])
+    assert [o.pk for o in outcome.updates] == [org.pk]
