@@ -19,6 +19,7 @@ from oversight.inspections.choices import DrawKind, DrawStatus, DrawStratificati
 from oversight.inspections.draw_services import inspection_draw_create, inspection_draw_execute
 from oversight.inspections.models import Inspection, InspectionAssignment, InspectionDraw
 from oversight.inspections.services import inspection_transition
+from registry.models import Organization
 from tests.oversight.factories import InspectorConflictFactory, InspectorFactory
 from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
 
@@ -195,6 +196,39 @@ def test_executed_draw_is_immutable_at_the_sql_level(register, sql):
     inspection_draw_execute(draw_id=draw.pk)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [draw.pk])
+
+
+@pytest.mark.parametrize("table", ["inspection", "assignment"])
+def test_no_row_can_be_added_to_an_executed_draw_even_by_copy_or_insert(register, table):
+    # The insert guards are statement-level (one check per COPY of a national draw): a row
+    # added to an executed draw, valid in every other respect, still fails the statement.
+    draw = create()
+    inspection_draw_execute(draw_id=draw.pk)
+    inspection = Inspection.objects.filter(draw=draw).first()
+    if table == "inspection":
+        drawn = Inspection.objects.filter(draw=draw).values("organization_id")
+        outsider = Organization.objects.exclude(pk__in=drawn).first()
+        columns = [f.column for f in Inspection._meta.concrete_fields if not f.primary_key]
+        values = [
+            {"organization_id": "%s", "position": "position + 100000"}.get(c, c) for c in columns
+        ]
+        sql = (
+            f"INSERT INTO oversight_inspection ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM oversight_inspection WHERE id = %s"
+        )
+        params = [outsider.pk, inspection.pk]
+    else:
+        sql = (
+            "INSERT INTO oversight_inspectionassignment (inspection_id, inspector_id, position) "
+            "VALUES (%s, %s, 99)"
+        )
+        params = [inspection.pk, InspectorFactory().pk]  # a new inspector: no duplicate
+    with (
+        pytest.raises(DatabaseError, match="不可更改"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
 
 
 def test_workflow_columns_stay_writable_by_sql_after_execution(register):
