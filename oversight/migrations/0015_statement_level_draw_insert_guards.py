@@ -11,6 +11,8 @@ SQLite keeps its own triggers (0002).
 
 from django.db import migrations
 
+from common.migration_sql import postgresql_only
+
 _EXECUTED = "USING ERRCODE = 'integrity_constraint_violation'"
 
 POSTGRES_FORWARD = [
@@ -86,16 +88,7 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("oversight", "0014_pending_reports_index")]
 
-    operations = [migrations.RunPython(_run(POSTGRES_FORWARD), _run(POSTGRES_BACKWARD))]
+    operations = [postgresql_only(POSTGRES_FORWARD, POSTGRES_BACKWARD)]

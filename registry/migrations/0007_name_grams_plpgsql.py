@@ -10,6 +10,8 @@ each key once), so the index built with 0006 stays valid and needs no rebuild.
 
 from django.db import migrations
 
+from common.migration_sql import postgresql_only
+
 POSTGRES_FORWARD = """
 CREATE OR REPLACE FUNCTION registry_name_grams(name text) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -39,15 +41,7 @@ $$
 """
 
 
-def _run(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("registry", "0006_name_gram_index")]
 
-    operations = [migrations.RunPython(_run(POSTGRES_FORWARD), _run(POSTGRES_BACKWARD))]
+    operations = [postgresql_only([POSTGRES_FORWARD], [POSTGRES_BACKWARD])]
