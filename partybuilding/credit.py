@@ -42,18 +42,35 @@ latest AS (
         FROM partybuilding_partymembercount m
         WHERE m.as_of <= %(on)s
     ) ranked
-    WHERE position = 1
+    WHERE position = 1 AND full_members >= %(min)s
+),
+-- Narrowed first to the few that owe a branch today (registered, ≥ 3 full members now, no
+-- party organization on the day): the history below is read for them only, not for every
+-- organization with members (bench: 141k with members, 13k uncovered; 1.8 s → 0.7 s).
+uncovered AS (
+    SELECT l.organization_id, l.full_members
+    FROM latest l
+    WHERE l.organization_id IN (SELECT * FROM registered)
+      AND NOT EXISTS (
+          SELECT 1
+          FROM partybuilding_partyorganizationcoverage c
+          JOIN partybuilding_partyorganization p ON p.id = c.party_organization_id
+          WHERE c.organization_id = l.organization_id
+            AND c.joined_on <= %(on)s AND (c.left_on IS NULL OR c.left_on > %(on)s)
+            AND p.approved_on <= %(on)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(on)s)
+      )
 ),
 last_below AS (
     SELECT m.organization_id, max(m.as_of) AS as_of
     FROM partybuilding_partymembercount m
+    JOIN uncovered u ON u.organization_id = m.organization_id
     WHERE m.as_of <= %(on)s AND m.full_members < %(min)s
     GROUP BY m.organization_id
 ),
 run AS (
-    SELECT m.organization_id, min(m.as_of) AS since, max(l.full_members) AS full_members
+    SELECT m.organization_id, min(m.as_of) AS since, max(u.full_members) AS full_members
     FROM partybuilding_partymembercount m
-    JOIN latest l ON l.organization_id = m.organization_id AND l.full_members >= %(min)s
+    JOIN uncovered u ON u.organization_id = m.organization_id
     LEFT JOIN last_below b ON b.organization_id = m.organization_id
     WHERE m.as_of <= %(on)s AND m.full_members >= %(min)s
       AND (b.as_of IS NULL OR m.as_of > b.as_of)
@@ -68,31 +85,20 @@ ended AS (
                 ELSE p.dissolved_on END AS ended_on
     FROM partybuilding_partyorganizationcoverage c
     JOIN partybuilding_partyorganization p ON p.id = c.party_organization_id
+    WHERE c.organization_id IN (SELECT organization_id FROM uncovered)
 ),
 last_covered AS (
     SELECT organization_id, max(ended_on) AS ended_on
     FROM ended WHERE ended_on <= %(on)s
     GROUP BY organization_id
-),
-due AS (
-    SELECT r.organization_id, r.full_members,
-           CASE WHEN lc.ended_on IS NOT NULL AND lc.ended_on > r.since THEN lc.ended_on
-                ELSE r.since END AS since
-    FROM run r
-    LEFT JOIN last_covered lc ON lc.organization_id = r.organization_id
 )
-SELECT d.organization_id, d.since, d.full_members
-FROM due d
-WHERE d.organization_id IN (SELECT * FROM registered)
-  AND NOT EXISTS (
-      SELECT 1
-      FROM partybuilding_partyorganizationcoverage c
-      JOIN partybuilding_partyorganization p ON p.id = c.party_organization_id
-      WHERE c.organization_id = d.organization_id
-        AND c.joined_on <= %(on)s AND (c.left_on IS NULL OR c.left_on > %(on)s)
-        AND p.approved_on <= %(on)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(on)s)
-  )
-ORDER BY d.organization_id
+SELECT r.organization_id,
+       CASE WHEN lc.ended_on IS NOT NULL AND lc.ended_on > r.since THEN lc.ended_on
+            ELSE r.since END AS since,
+       r.full_members
+FROM run r
+LEFT JOIN last_covered lc ON lc.organization_id = r.organization_id
+ORDER BY r.organization_id
 """
 
 

@@ -12,6 +12,17 @@ from .core import bench, line
 PARTY_AS_OF = datetime.date(2025, 6, 30)
 PARTY_MARK = "BENCH-"  # names of bench party organizations; the demo never uses it
 
+# Full party members as R-PTY-01 leaves them: 3 or more where a branch covers the organization,
+# 0–2 elsewhere except 1 in 50 (and the dissolved branches' organizations), the cases the
+# R-CRD-02(2) trigger is for. An earlier bench gave 0–5 members regardless of coverage, so
+# 13% of the register (119k organizations) owed a branch, and the credit section measured a
+# register no district has.
+_FULL_MEMBERS_SQL = (
+    "CASE WHEN (b.h / 100) %% 100 < 36 THEN 3 + b.h %% 10 "
+    "WHEN (b.h / 1000) %% 50 = 0 THEN 3 + b.h %% 3 ELSE b.h %% 3 END"
+)
+_MEMBERS_MARK = "BENCH-2"  # note of the member counts written with _FULL_MEMBERS_SQL
+
 # Deterministic from the organization's USCC: ~27% single branches, ~9% of organizations in
 # joint branches of three (~30k), ~3% of branches dissolved, ~40% with a member count, ~10%
 # of the rest with an instructor. Bench data only: no history rows.
@@ -57,9 +68,10 @@ _SETUP_SQL = (
     SELECT p.id, j.id, p.approved_on, NULL
     FROM bench_party_joint j JOIN partybuilding_partyorganization p ON p.name = %(mark)s || 'J-' || j.g
     """,
-    """
+    f"""
     INSERT INTO partybuilding_partymembercount (organization_id, as_of, full_members, probationary_members, source, note)
-    SELECT b.id, greatest(b.established_on, DATE '2023-12-31'), b.h %% 6, (b.h / 7) %% 2, 'annual_report', ''
+    SELECT b.id, greatest(b.established_on, DATE '2023-12-31'), {_FULL_MEMBERS_SQL}, (b.h / 7) %% 2,
+           'annual_report', %(members_mark)s
     FROM bench_party_org b WHERE (b.h / 10000) %% 100 < 40
     """,
     """
@@ -88,10 +100,11 @@ def _ensure_bench_party() -> None:
             [PARTY_MARK + "%"],
         )
         if cursor.fetchone()[0]:
+            _realign_bench_members(cursor)
             return
     reference_data_ensure()
     began = time.perf_counter()
-    params = {"mark": PARTY_MARK, "skip": len(PARTY_MARK) + 3}
+    params = {"mark": PARTY_MARK, "skip": len(PARTY_MARK) + 3, "members_mark": _MEMBERS_MARK}
     with transaction.atomic(), connection.cursor() as cursor:
         for sql in _SETUP_SQL:
             cursor.execute(sql, params)
@@ -104,6 +117,29 @@ def _ensure_bench_party() -> None:
         ):
             cursor.execute(f"ANALYZE partybuilding_{table}")
     line("party data written", f"{time.perf_counter() - began:,.1f} s")
+
+
+def _realign_bench_members(cursor) -> None:
+    """A bench database written before _FULL_MEMBERS_SQL: its member counts rewritten once."""
+    cursor.execute(
+        "SELECT 1 FROM partybuilding_partymembercount WHERE note <> %s LIMIT 1", [_MEMBERS_MARK]
+    )
+    if cursor.fetchone() is None:
+        return
+    began = time.perf_counter()
+    cursor.execute(
+        f"""
+        UPDATE partybuilding_partymembercount m
+        SET full_members = {_FULL_MEMBERS_SQL}, note = %(members_mark)s
+        FROM (SELECT o.id, (abs(hashtext(o.uscc || 'party')::bigint) %% 2147483647)::int AS h
+              FROM registry_organization o) b
+        WHERE b.id = m.organization_id AND m.note <> %(members_mark)s
+        """,
+        {"members_mark": _MEMBERS_MARK},
+    )
+    rows = cursor.rowcount
+    cursor.execute("ANALYZE partybuilding_partymembercount")
+    line("member counts realigned", f"{rows:,} rows in {time.perf_counter() - began:.1f} s")
 
 
 def _bare_sql_floor(on: datetime.date) -> float:
