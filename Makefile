@@ -51,7 +51,7 @@ test: install
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py check
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n auto
 	# The embedded SQLite path of `make run`: the dialect-sensitive tests again (issue 16).
 	PYTHONPATH=. $(VENV)/bin/pytest -q -p tests.project.sqlite_plugin --ds=config.settings.test_sqlite $(SQLITE_TESTS)
 

@@ -12,6 +12,13 @@ DATABASES = {
     )
 }
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# `make test` runs pytest-xdist workers (gw0, gw1, …); pytest-django gives each its own test
+# database, and each gets its own Redis database and media folder here, so that a worker's
+# broker, cache and files never meet another's.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw"):
+    _redis_base, _redis_db = REDIS_URL.rsplit("/", 1)
+    REDIS_URL = f"{_redis_base}/{(int(_redis_db or 0) - int(_XDIST_WORKER[2:])) % 16}"
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CACHES = {
@@ -30,5 +37,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/socialorg-test-media"))  # noqa: F405
+_media = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/socialorg-test-media"))  # noqa: F405
+# A subprocess a test starts inherits the worker's name and is handed its folder already.
+MEDIA_ROOT = _media / _XDIST_WORKER if _XDIST_WORKER and _media.name != _XDIST_WORKER else _media
 DEBUG = False
