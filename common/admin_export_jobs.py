@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.test import RequestFactory
 from django.utils import timezone
@@ -104,15 +105,16 @@ def excel_export_job_run(*, admin_label: str, token: str, user_id: int, query: s
 
     job = export_job_get(token) or {"user_id": user_id, "query": query, "total": 0}
     model_admin = admin.site._registry[apps.get_model(admin_label)]
-    user = get_user_model().objects.get(pk=user_id, is_active=True)
+    # Deactivated (or removed) since queuing: the job fails, it does not wait for ever.
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     request = RequestFactory().get("/", QueryDict(query))
     request.user = user
-    if not model_admin.has_view_permission(request):
+    if user is None or not model_admin.has_view_permission(request):
         _job_set(token, {**job, "state": "failed", "error": "没有查看权限，未导出。"})
         return
-    queryset = model_admin.get_changelist_instance(request).get_queryset(request)
     report = _progress_reporter(token, job)
     try:
+        queryset = model_admin.get_changelist_instance(request).get_queryset(request)
         with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
             rows = model_admin.excel_export(queryset=_counted(queryset, report), fileobj=tmp)
             tmp.seek(0)
@@ -142,17 +144,23 @@ def excel_export_job_run(*, admin_label: str, token: str, user_id: int, query: s
 
 
 class _counted:
-    """The queryset, with `values_list(...).iterator()` reporting rows as they stream (the
-    exporters read through exactly that, common.excel / registry.exports)."""
+    """The queryset, with `.iterator()` reporting rows as they stream; every method that
+    derives a queryset (values_list, select_related, filter, …) hands back a counted one, so
+    the bar moves whatever chain an exporter reads through."""
 
     def __init__(self, queryset, report):
         self._queryset, self._report = queryset, report
 
     def __getattr__(self, name):
-        return getattr(self._queryset, name)
+        attr = getattr(self._queryset, name)
+        if not callable(attr):
+            return attr
 
-    def values_list(self, *args, **kwargs):
-        return _counted(self._queryset.values_list(*args, **kwargs), self._report)
+        def derived(*args, **kwargs):
+            result = attr(*args, **kwargs)
+            return _counted(result, self._report) if isinstance(result, QuerySet) else result
+
+        return derived
 
     def iterator(self, *args, **kwargs):
         for done, row in enumerate(self._queryset.iterator(*args, **kwargs), start=1):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 
@@ -129,16 +129,27 @@ def copy_insert(model: Any, *, rows: Sequence[dict]) -> int:
         return cursor.rowcount
 
 
+def copy_defaults(model: Any, *, known: Collection[str]) -> tuple[list[str], str]:
+    """The columns of `model` that a COPY writing the `known` attnames leaves out, with their
+    model defaults as one tab-prefixed text (the same for every row), so that a field added
+    later with a default needs no change in the writer. A database default (db_default, e.g.
+    updated_at's now()) is the database's to fill."""
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key or f.attname in known or f.has_db_default())
+    ]
+    tail = "".join("\t" + copy_text_value(_copy_converter(f)(f.get_default())) for f in fields)
+    return [f.column for f in fields], tail
+
+
 def _copy_rows(model: Any, rows: Sequence[dict]) -> tuple[str, io.StringIO]:
     """The quoted column list and the COPY text of `rows` (see copy_insert)."""
     from django.db import connection
 
     qn = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    given = [f for f in fields if f.attname in rows[0]]
-    # The fields the rows do not name have one value for every row: written once.
-    defaults = [f for f in fields if f.attname not in rows[0]]
-    tail = "".join("\t" + copy_text_value(_copy_plain(f, f.get_default())) for f in defaults)
+    given = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname in rows[0]]
+    default_columns, tail = copy_defaults(model, known=rows[0].keys())
     convert = [(f.attname, _copy_converter(f)) for f in given]
     buffer = io.StringIO()
     write = buffer.write
@@ -147,7 +158,7 @@ def _copy_rows(model: Any, rows: Sequence[dict]) -> tuple[str, io.StringIO]:
         write(tail)
         write("\n")
     buffer.seek(0)
-    return ", ".join(qn(f.column) for f in (*given, *defaults)), buffer
+    return ", ".join(qn(c) for c in (*(f.column for f in given), *default_columns)), buffer
 
 
 def _copy_converter(field: Any):
@@ -161,7 +172,3 @@ def _copy_converter(field: Any):
     if isinstance(field, models.DateField):  # DateTimeField too: ISO 8601 with its offset
         return lambda value: None if value is None else value.isoformat()
     return lambda value: value
-
-
-def _copy_plain(field: Any, value: Any) -> Any:
-    return _copy_converter(field)(value)

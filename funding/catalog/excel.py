@@ -14,7 +14,7 @@ from django.db import transaction
 from common.actors import saved_user
 from common.excel import RowError, is_blank, parse_bool_cell, xlsx_read, xlsx_write
 from registry.choices import RatingGrade
-from registry.models import Organization
+from registry.selectors import organizations_by_uscc
 
 from .choices import EditionStatus
 from .models import CatalogEdition, CatalogEntry
@@ -61,7 +61,7 @@ class EditionImportResult:
 def _entries_from_sheet(sheet) -> tuple[list[dict[str, Any]], list[RowError]]:
     errors = list(sheet.errors)
     codes = {str(r.values.get(USCC) or "").strip().upper() for r in sheet.rows}
-    orgs = {o.uscc: o for o in Organization.objects.filter(uscc__in=codes)}
+    orgs = organizations_by_uscc(codes)
     seen: set[str] = set()
     entries = []
     for row in sheet.rows:

@@ -25,7 +25,7 @@ from common.excel import (
     xlsx_read,
     xlsx_write,
 )
-from registry.models import Organization
+from registry.selectors import organizations_by_uscc
 
 from .choices import GrantCategory, GrantStatus
 from .models import FundRound, GrantProject
@@ -142,7 +142,7 @@ def grants_import(
         for r in FundRound.objects.filter(number__in=[n for n in numbers if n.isdigit()])
     }
     codes = {str(r.values.get(USCC) or "").strip().upper() for r in sheet.rows}
-    orgs = {o.uscc: o for o in Organization.objects.filter(uscc__in=codes)}
+    orgs = organizations_by_uscc(codes)
     try:
         with transaction.atomic():
             for row in sheet.rows:

@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.actors import saved_user
 from common.admin_actions import run_on_selection
+from common.admin_service_add import ServiceAddAdminMixin
 from oversight.credit.applications import (
     CREDIT_REMOVAL_WORKING_DAYS,
     removal_application_record,
@@ -41,7 +42,7 @@ class OverdueFilter(admin.SimpleListFilter):
 class _ApplicationForm(forms.ModelForm):
     """登记移出申请: the service's rules run in `_post_clean` (inside the add view's transaction)."""
 
-    request = None  # set by the admin's get_form
+    request = None  # set by ServiceAddAdminMixin.get_form
 
     class Meta:
         model = CreditRemovalApplication
@@ -52,7 +53,7 @@ class _ApplicationForm(forms.ModelForm):
             return
         data = self.cleaned_data
         try:
-            self.application = removal_application_record(
+            self.saved = removal_application_record(
                 organization=data["organization"],
                 list_type=data["list_type"],
                 applied_on=data["applied_on"],
@@ -75,7 +76,8 @@ class _RefuseForm(forms.Form):
 
 
 @admin.register(CreditRemovalApplication)
-class CreditRemovalApplicationAdmin(SimpleHistoryAdmin):
+class CreditRemovalApplicationAdmin(ServiceAddAdminMixin, SimpleHistoryAdmin):
+    add_form = _ApplicationForm
     list_display = [
         "organization",
         "list_type",
@@ -106,24 +108,6 @@ class CreditRemovalApplicationAdmin(SimpleHistoryAdmin):
         "refusal_reason",
     ]
     actions = ["verify", "refuse"]
-
-    def get_fields(self, request, obj=None):
-        return _ApplicationForm.Meta.fields if obj is None else self.readonly_fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = type("ApplicationForm", (_ApplicationForm,), {"request": request})
-            kwargs["fields"] = _ApplicationForm.Meta.fields
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def save_model(self, request, obj, form, change) -> None:
-        # The service wrote the application in the form's validation; the admin logs it.
-        for f in CreditRemovalApplication._meta.concrete_fields:
-            setattr(obj, f.attname, getattr(form.application, f.attname))
-        obj._state.adding = False
 
     def has_change_permission(self, request, obj=None) -> bool:
         # Changed only by the actions (verify, refuse) and by the removal decision.

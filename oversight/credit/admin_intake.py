@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_excel import ExcelImportExportMixin
+from common.admin_service_add import copy_saved
 from common.excel import XLSX_CONTENT_TYPE, xlsx_write
 from oversight.admin_base import FileDownloadMixin, RecordAdminMixin
 from oversight.credit.choices import LetterMailing, LetterReturnReason, PenaltyKind
@@ -55,12 +56,6 @@ def _dry_run(form: forms.ModelForm, call) -> None:
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, messages)
-
-
-def _copy_saved(obj, saved) -> None:
-    """The admin logs and redirects with `obj`: give it what the service saved."""
-    for f in type(saved)._meta.concrete_fields:
-        setattr(obj, f.attname, getattr(saved, f.attname))
 
 
 class _ServiceForm(forms.ModelForm):
@@ -184,7 +179,7 @@ class PenaltyAdmin(_IntakeAdmin):
             saved = penalty_record(
                 organization=obj.organization, evidence=evidence, actor=request.user, **data
             )
-        _copy_saved(obj, saved)
+        copy_saved(obj, saved)
 
     def excel_import(self, *, fileobj, actor, commit: bool):
         return penalties_import(fileobj=fileobj, actor=actor, commit=commit)
@@ -304,7 +299,7 @@ class SpecialLetterAdmin(_IntakeAdmin):
             )
         else:
             return  # nothing recorded yet: the letter is still in transit
-        _copy_saved(obj, saved)
+        copy_saved(obj, saved)
 
     def excel_import(self, *, fileobj, actor, commit: bool):
         return special_letters_import(fileobj=fileobj, actor=actor, commit=commit)

@@ -34,6 +34,7 @@ from oversight.credit.selectors import listing_removal
 from registry.api.serializers import OrganizationBriefSerializer
 from registry.api.views import RECORD_SCOPE_NOTE
 from registry.models import Organization
+from registry.uscc import uscc_normalize
 
 
 class CreditListingSerializer(serializers.ModelSerializer):
@@ -254,7 +255,7 @@ class SpecialLetterViewSet(ScopedReadOnlyModelViewSet):
             organizations = filter_by_unit(
                 organizations, "supervising_unit", user_scope_unit_id(user) or 0
             )
-        organization = organizations.filter(uscc=uscc.strip().upper()).first()
+        organization = organizations.filter(uscc=uscc_normalize(uscc)).first()
         if organization is None:
             raise NotFound()
         return organization

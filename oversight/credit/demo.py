@@ -153,9 +153,6 @@ def _clean(demo_ids: set[int]) -> list[Organization]:
     return [o for o in orgs if o.pk in demo_ids and o.pk not in bad]
 
 
-# ------------------------------------------------------------------ penalties
-
-
 # ------------------------------------------------------------------ the clerks' desk
 
 

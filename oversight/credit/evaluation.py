@@ -45,7 +45,7 @@ def _proposal_statuses(keys: list[str]):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rule_key, status FROM {CreditProposal._meta.db_table} "
+                f"SELECT rule_key, status FROM {connection.ops.quote_name(CreditProposal._meta.db_table)} "
                 "WHERE rule_key = ANY(%s)",
                 [keys],
             )

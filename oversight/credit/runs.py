@@ -30,10 +30,16 @@ class RunResult:
     dry_run: bool
     candidates: list[rules.Candidate] = field(default_factory=list)
     new_keys: set[str] = field(default_factory=set)
-    revived: int = 0
-    obsoleted: int = 0
     revive: list[rules.Candidate] = field(default_factory=list, repr=False)
     stale: list[int] = field(default_factory=list, repr=False)  # proposal pks to obsolete
+
+    @property
+    def revived(self) -> int:
+        return len(self.revive)
+
+    @property
+    def obsoleted(self) -> int:
+        return len(self.stale)
 
     @property
     def new(self) -> list[rules.Candidate]:
@@ -88,7 +94,6 @@ def _evaluate(*, as_of: datetime.date, dry_run: bool) -> RunResult:
         .values_list("pk", "rule_key")
         if key not in current
     ]
-    result.revived, result.obsoleted = len(result.revive), len(result.stale)
     return result
 
 

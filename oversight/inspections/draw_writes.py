@@ -8,7 +8,7 @@ import io
 
 from simple_history.utils import bulk_create_with_history
 
-from common.pgcopy import copy_text_value
+from common.pgcopy import copy_defaults, copy_text_value
 from oversight.inspections import draw as draw_algorithm
 from oversight.inspections.models import (
     Inspection,
@@ -84,21 +84,6 @@ def _write_inspections(
 _DRAW_CHANGE_REASON = "双随机抽取"
 
 
-def _copy_defaults(model, known: set[str]) -> tuple[list[str], str]:
-    """The columns of `model` that a COPY does not set itself, with their defaults as one
-    tab-prefixed text, so that a field added later with a default needs no change here."""
-    from django.db import connection
-
-    columns, text = [], []
-    for f in model._meta.concrete_fields:
-        # A database default (updated_at's now()) is the database's to fill.
-        if f.primary_key or f.attname in known or f.has_db_default():
-            continue
-        columns.append(f.column)
-        text.append("\t" + copy_text_value(f.get_db_prep_save(f.get_default(), connection)))
-    return columns, "".join(text)
-
-
 def _copy_inspections(
     *,
     draw: InspectionDraw,
@@ -138,8 +123,8 @@ def _copy_inspection_rows(
     from django.db import connection
 
     qn = connection.ops.quote_name
-    extra_columns, extra_text = _copy_defaults(
-        Inspection, {"draw_id", "organization_id", "position", "stratum"}
+    extra_columns, extra_text = copy_defaults(
+        Inspection, known={"draw_id", "organization_id", "position", "stratum"}
     )
     rows = io.StringIO()
     write = rows.write

@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.actors import saved_user
 from common.admin_actions import run_on_selection
+from common.admin_service_add import ServiceAddAdminMixin
 from oversight.zombies.choices import (
     ZOMBIE_NOTICE_DAYS,
     ZOMBIE_OPEN_STAGES,
@@ -61,7 +62,7 @@ class _DesignationForm(forms.ModelForm):
     """认定 (R-ZMB-01(5)): the form's rules are the service's; `_post_clean` runs it (inside
     the add view's transaction) instead of the model's own validation."""
 
-    request = None  # set by ZombieFlagAdmin.get_form
+    request = None  # set by ServiceAddAdminMixin.get_form
 
     class Meta:
         model = ZombieFlag
@@ -76,7 +77,7 @@ class _DesignationForm(forms.ModelForm):
             return
         data = self.cleaned_data
         try:
-            self.flag = zombie_designate(
+            self.saved = zombie_designate(
                 organization=data["organization"],
                 reason=data["reason"],
                 actor=saved_user(self.request.user),
@@ -91,7 +92,9 @@ class _DesignationForm(forms.ModelForm):
 
 
 @admin.register(ZombieFlag)
-class ZombieFlagAdmin(admin.ModelAdmin):
+class ZombieFlagAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
+    # Adding is designating (R-ZMB-01(5)); detection writes the other flags.
+    add_form = _DesignationForm
     list_display = ["organization", "as_of", "source", "criteria_display", "has_open_case"]
     list_filter = ["source", "as_of"]
     search_fields = ["organization__name", "=organization__uscc"]
@@ -112,25 +115,6 @@ class ZombieFlagAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization"]
     actions = ["confirm_cases"]
 
-    def get_fields(self, request, obj=None):
-        return _DesignationForm.Meta.fields if obj is None else self.fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            form = type("DesignationForm", (_DesignationForm,), {"request": request})
-            kwargs["form"] = form
-            kwargs["fields"] = _DesignationForm.Meta.fields
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def save_model(self, request, obj, form, change) -> None:
-        # The service wrote the flag in the form's validation; the admin logs that row.
-        for f in ZombieFlag._meta.concrete_fields:
-            setattr(obj, f.attname, getattr(form.flag, f.attname))
-        obj._state.adding = False
-
     @admin.display(description="符合的认定标准")
     def criteria_display(self, obj: ZombieFlag) -> str:
         return _criteria_html(obj.criteria)
@@ -149,10 +133,6 @@ class ZombieFlagAdmin(admin.ModelAdmin):
     @admin.display(description="已有未办结案件", boolean=True, ordering="open_case")
     def has_open_case(self, obj: ZombieFlag) -> bool:
         return obj.open_case
-
-    def has_add_permission(self, request) -> bool:
-        # Adding is designating (R-ZMB-01(5)); detection writes the other flags.
-        return request.user.has_perm("oversight.add_zombieflag")
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from common.api.fields import ChoiceLabelField
 from common.api.viewsets import ScopedReadOnlyModelViewSet
 from oversight.zombies.choices import ZombieCriterion, ZombieStage
+from oversight.zombies.detection import CRITERION_LABELS
 from oversight.zombies.filters import ZombieCaseFilterSet
 from oversight.zombies.models import ZombieCase, ZombieFlag
 from oversight.zombies.selectors import zombie_progress_by_unit
@@ -28,8 +29,13 @@ from oversight.zombies.services import zombie_designate
 from registry.api.serializers import OrganizationBriefSerializer, SupervisingUnitBriefSerializer
 from registry.api.views import RECORD_SCOPE_NOTE
 from registry.models import Organization
+from registry.uscc import uscc_normalize
 
 # ------------------------------------------------------------------ serializers
+
+
+def _criteria_items(codes: list[str]) -> list[dict]:
+    return [{"code": code, "label": CRITERION_LABELS.get(code, code)} for code in codes]
 
 
 class ZombieCriterionSerializer(serializers.Serializer):
@@ -69,8 +75,7 @@ class ZombieCaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ZombieCriterionSerializer(many=True))
     def get_criteria(self, case: ZombieCase) -> list[dict]:
-        labels = dict(ZombieCriterion.choices)
-        return [{"code": code, "label": labels.get(code, code)} for code in case.criteria]
+        return _criteria_items(case.criteria)
 
 
 class ZombieFlagSerializer(serializers.ModelSerializer):
@@ -99,8 +104,7 @@ class ZombieFlagSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ZombieCriterionSerializer(many=True))
     def get_criteria(self, flag: ZombieFlag) -> list[dict]:
-        labels = dict(ZombieCriterion.choices)
-        return [{"code": code, "label": labels.get(code, code)} for code in flag.criteria]
+        return _criteria_items(flag.criteria)
 
 
 class ZombieDesignationSerializer(serializers.Serializer):
@@ -113,7 +117,7 @@ class ZombieDesignationSerializer(serializers.Serializer):
     def validate_organization_uscc(self, value: str) -> Organization:
         # Only the organizations the caller may see: another unit's answers as a missing one.
         scope = Organization.objects.restrict(self.context["request"].user, "view")
-        organization = scope.filter(uscc=value.strip().upper()).first()
+        organization = scope.filter(uscc=uscc_normalize(value)).first()
         if organization is None:
             raise serializers.ValidationError("未找到该社会组织。")
         return organization
@@ -190,7 +194,7 @@ class ZombieCaseViewSet(ScopedReadOnlyModelViewSet):
     retrieve=extend_schema(summary="查询一条僵尸风险标记", description=RECORD_SCOPE_NOTE),
 )
 @extend_schema(tags=["zombie_flags"])
-class ZombieFlagViewSet(mixins.CreateModelMixin, ScopedReadOnlyModelViewSet):
+class ZombieFlagViewSet(ScopedReadOnlyModelViewSet):
     queryset = ZombieFlag.objects.all()
     serializer_class = ZombieFlagSerializer
     lookup_field = "id"

@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 
-from common.actors import saved_user
 from common.excel import xlsx_write_sheets
+from common.history import history_stamp
 from oversight.credit.models import CreditListing
 from oversight.credit.rules import active_listing_rows
 from oversight.inspections.models import Circular
@@ -184,7 +184,6 @@ def _circular_write(
     circular.attachment.save(
         f"zombie-credit-{unit.code}-{as_of:%Y-%m}.xlsx", ContentFile(workbook), save=False
     )
-    if saved_user(actor):
-        circular._history_user = actor
+    history_stamp(circular, actor=actor)
     circular.save()
     return circular

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.actors import saved_user
+from common.history import history_stamp
 from common.scoping import user_scope_unit_id
 from oversight.zombies.choices import (
     ZOMBIE_NOTICE_DAYS,
@@ -155,10 +156,7 @@ def zombie_case_open(
         responsible_person=responsible_person,
         confirmed_by=saved_user(actor),
     )
-    if saved_user(actor):
-        case._history_user = actor
-    if at is not None:
-        case._history_date = at
+    history_stamp(case, actor=actor, at=at)
     try:
         with transaction.atomic():
             case.save()
@@ -255,10 +253,7 @@ def _record_stage(
     line = f"{on} {to.label}" + (f"：{notes.strip()}" if notes.strip() else "")
     case.notes = f"{case.notes}\n{line}".strip()
     case.stage = to
-    if saved_user(actor):
-        case._history_user = actor
-    if at is not None:
-        case._history_date = at
+    history_stamp(case, actor=actor, at=at)
     case.save()
 
 

@@ -23,6 +23,7 @@ from registry.demo.reference import DEMO_CHANGE_REASON
 from registry.demo.units import _category_ids, _unit_ids, supervising_units_seed
 from registry.models import LifecycleDecision, Organization, Rating
 from registry.rating_rules import rating_validity
+from registry.selectors import organizations_by_uscc
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -166,7 +167,7 @@ def demo_register_seed() -> DemoSeedResult:
     they are, so a second run creates nothing and a partial set is completed."""
     units_created, _ = supervising_units_seed()
     plan = demo_register_plan()
-    existing = _existing_usccs([p.uscc for p in plan])
+    existing = organizations_by_uscc([p.uscc for p in plan], only=("uscc",))
     todo = [p for p in plan if p.uscc not in existing]
     registered = sum(p.status in REGISTERED_STATUSES for p in plan)
     if not todo:
@@ -179,17 +180,6 @@ def demo_register_seed() -> DemoSeedResult:
     )
     ratings = _create_ratings(todo=todo, orgs=orgs)
     return DemoSeedResult(len(plan), registered, len(orgs), len(ratings), units_created)
-
-
-def _existing_usccs(usccs: list[str]) -> set[str]:
-    existing: set[str] = set()
-    for start in range(0, len(usccs), 500):  # SQLite caps the parameters of one query
-        existing.update(
-            Organization.objects.filter(uscc__in=usccs[start : start + 500]).values_list(
-                "uscc", flat=True
-            )
-        )
-    return existing
 
 
 def _create_organizations(*, todo: list) -> tuple[list[Organization], dict[str, int]]:

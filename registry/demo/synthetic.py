@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from common.pgcopy import copy_text_value
+from common.pgcopy import copy_text_value, history_insert_select
 from registry.choices import (
     LifecycleStatus,
     OrganizationType,
@@ -283,7 +283,6 @@ def _synthetic_copy(rows: _SyntheticRows, start: int, stop: int, log) -> None:
     extra = _other_columns(Organization, set(SYNTHETIC_COLUMNS))
     columns = ["id", *SYNTHETIC_COLUMNS, *(c for c, _ in extra)]
     extra_text = "".join("\t" + copy_text_value(v) for _, v in extra)
-    history_sql, hist_params = _history_insert_sql(now=now)
 
     with connection.cursor() as cursor:
         next_id = _reserve_ids(cursor, org_table=org_table, count=stop - start)
@@ -303,44 +302,18 @@ def _synthetic_copy(rows: _SyntheticRows, start: int, stop: int, log) -> None:
                 next_id += 1
             buffer.seek(0)
             cursor.copy_expert(copy_sql, buffer)
-            cursor.execute(history_sql, [*hist_params, first_id, next_id - 1])
+            history_insert_select(
+                Organization,
+                where="o.id BETWEEN %s AND %s",
+                params=[first_id, next_id - 1],
+                history_type="+",
+                reason=SYNTHETIC_CHANGE_REASON,
+                user_id=None,
+                at=now,
+            )
             log(f"  {chunk_stop:,} / {stop:,}")
         cursor.execute(f"ANALYZE {qn(org_table)}")
         cursor.execute(f"ANALYZE {qn(hist_table)}")
-
-
-def _history_insert_sql(*, now: datetime.datetime) -> tuple[str, list]:
-    """The INSERT … SELECT that writes a '+' history row for each organization in an id
-    range (its two last parameters), and the parameters before them."""
-    org_table = Organization._meta.db_table
-    historical = Organization.history.model
-    qn = connection.ops.quote_name
-    tracked = {f.column for f in historical.tracked_fields}
-    hist_columns, hist_select, hist_params = [], [], []
-    for f in historical._meta.concrete_fields:
-        if f.name == "history_id":
-            continue
-        hist_columns.append(qn(f.column))
-        if f.column in tracked:
-            hist_select.append(qn(f.column))
-        elif f.name == "history_date":
-            hist_select.append("%s")
-            hist_params.append(now)
-        elif f.name == "history_type":
-            hist_select.append("'+'")
-        elif f.name == "history_change_reason":
-            hist_select.append("%s")
-            hist_params.append(SYNTHETIC_CHANGE_REASON)
-        elif f.null:
-            hist_select.append("NULL")
-        else:
-            hist_select.append("%s")
-            hist_params.append(f.get_db_prep_save(f.get_default(), connection))
-    history_sql = (
-        f"INSERT INTO {qn(historical._meta.db_table)} ({', '.join(hist_columns)}) "
-        f"SELECT {', '.join(hist_select)} FROM {qn(org_table)} WHERE id BETWEEN %s AND %s"
-    )
-    return history_sql, hist_params
 
 
 def _reserve_ids(cursor, *, org_table: str, count: int) -> int:

@@ -9,11 +9,11 @@ import time
 from urllib.parse import urlparse
 
 import pytest
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from common import admin_export_jobs as export_jobs
 from common.admin_export_jobs import export_file_name, export_job_get
 from registry.models import Organization
 from tests.registry.factories import OrganizationFactory
@@ -98,7 +98,7 @@ def test_the_link_expires_and_the_file_is_deleted(staff_client, over_threshold, 
     token = start(staff_client)
     assert default_storage.exists(export_file_name(token))
     job = export_job_get(token)
-    cache.set(f"excel-export:{token}", {**job, "expires": time.time() - 1}, 60)
+    export_jobs._job_set(token, {**job, "expires": time.time() - 1})
     page = staff_client.get(job_url(token), {"download": "1"})
     assert "下载链接已过期" in page.content.decode()
     assert not default_storage.exists(export_file_name(token))
@@ -128,3 +128,15 @@ def test_a_failed_export_leaves_no_file_and_a_rerun_completes(
     again = start(staff_client)
     assert export_job_get(again)["rows"] == Organization.objects.count()
     assert default_storage.exists(export_file_name(again))
+
+
+def test_the_job_of_an_account_deactivated_since_queuing_fails_instead_of_waiting(staff_user):
+    token = "d" * 43
+    export_jobs._job_set(token, {"user_id": staff_user.pk, "state": "queued", "done": 0})
+    staff_user.is_active = False
+    staff_user.save(update_fields=["is_active"])
+    export_jobs.excel_export_job_run(
+        admin_label="registry.organization", token=token, user_id=staff_user.pk, query=""
+    )
+    assert export_job_get(token)["state"] == "failed"
+    assert not default_storage.exists(export_file_name(token))
