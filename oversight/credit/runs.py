@@ -109,17 +109,29 @@ def _write(result: RunResult, *, created_at: datetime.datetime) -> None:
             key=itemgetter("rule_key"),
         )
     )
-    for c in result.revive:
-        CreditProposal.objects.filter(rule_key=c.rule_key, status=ProposalStatus.OBSOLETE).update(
-            status=ProposalStatus.SUGGESTED,
-            as_of=as_of,
-            explanation=c.explanation,
-            evidence=c.proposal_fields(as_of=as_of)["evidence"],
-        )
+    _proposals_revive(result.revive, as_of=as_of)
     for start in range(0, len(result.stale), _BATCH):
         CreditProposal.objects.filter(
             pk__in=result.stale[start : start + _BATCH], status=ProposalStatus.SUGGESTED
         ).update(status=ProposalStatus.OBSOLETE)
+
+
+def _proposals_revive(candidates: list[rules.Candidate], *, as_of: datetime.date) -> None:
+    """Obsolete proposals whose rule holds again become suggestions with today's reasons:
+    one read and one UPDATE for all of them."""
+    by_key = {c.rule_key: c for c in candidates}
+    proposals = list(
+        CreditProposal.objects.filter(rule_key__in=by_key, status=ProposalStatus.OBSOLETE)
+    )
+    for proposal in proposals:
+        fields = by_key[proposal.rule_key].proposal_fields(as_of=as_of)
+        proposal.status = ProposalStatus.SUGGESTED
+        proposal.as_of = as_of
+        proposal.explanation = fields["explanation"]
+        proposal.evidence = fields["evidence"]
+    CreditProposal.objects.bulk_update(
+        proposals, ["status", "as_of", "explanation", "evidence"], batch_size=_BATCH
+    )
 
 
 def _proposals_insert(rows: list[dict]) -> None:

@@ -32,8 +32,9 @@ from oversight.credit.intake import special_letter_record, special_letter_return
 from oversight.inspections.choices import AuditKind
 from oversight.inspections.models import Audit
 from oversight.zombies.choices import ZombieCriterion, ZombieStage
-from oversight.zombies.detection import Periods, zombie_detect
+from oversight.zombies.detection import zombie_detect
 from oversight.zombies.models import ZombieCase, ZombieFlag
+from oversight.zombies.periods import Periods
 from oversight.zombies.services import zombie_case_open, zombie_case_transition
 from registry.choices import LifecycleStatus
 from registry.demo import DEMO, SeedContext, register_seed_step

@@ -63,7 +63,7 @@ from oversight.zombies.choices import (
     ZombieCriterion,
 )
 from oversight.zombies.models import ZombieCase, ZombieFlag
-from oversight.zombies.periods import Periods, ReportYear, report_years_due
+from oversight.zombies.periods import Periods, ReportYear
 from oversight.zombies.sql_dialect import _Dialect
 from registry.choices import OrganizationType
 from registry.models import Organization
@@ -71,8 +71,6 @@ from registry.models import Organization
 # (5) is designated by people (zombies.designation), never computed here.
 CRITERIA = DETECTED_CRITERIA
 CRITERION_LABELS = dict(ZombieCriterion.choices)
-# Read here by callers of detection: the periods live in zombies.periods.
-__all__ = ["CRITERION_LABELS", "DetectionResult", "Periods", "report_years_due", "zombie_detect"]
 
 
 # ------------------------------------------------------------------ detection (one SQL statement)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from common.actors import saved_user
@@ -132,7 +133,13 @@ def zombie_case_open(
     elif criteria is None:
         latest = (
             ZombieFlag.objects.filter(organization=organization, as_of__lte=identified_on)
-            .order_by("-as_of")
+            # A designation (R-ZMB-01(5)) states why staff chose the organization; on the
+            # day a detection also flagged it, the designation's criteria are the case's.
+            .order_by(
+                "-as_of",
+                Case(When(source=FlagSource.DESIGNATED, then=Value(0)), default=Value(1)),
+                "-pk",
+            )
             .first()
         )
         if latest is None:

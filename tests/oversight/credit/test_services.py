@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from oversight.annual_reports.models import AnnualReport
 from oversight.annual_reports.services import annual_report_cycle_get
@@ -96,6 +97,23 @@ class TestRulesJob:
         assert result.obsoleted == 1
         assert proposal_of(org).status == ProposalStatus.OBSOLETE
         assert late.pk  # the pair's key names both letters
+
+    def test_obsolete_suggestions_that_hold_again_are_revived_in_one_update(self, missing_2023):
+        other = OrganizationFactory(established_on=D(2018, 1, 1))
+        credit_rules_run(as_of=D(2024, 6, 1))
+        # As an earlier run leaves them when their cause was gone for a while.
+        CreditProposal.objects.update(status=ProposalStatus.OBSOLETE, explanation="旧理由")
+        with CaptureQueriesContext(connection) as queries:
+            result = credit_rules_run(as_of=D(2024, 6, 5))
+        table = CreditProposal._meta.db_table
+        updates = [q for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+        assert len(updates) == 1
+        assert result.revived == 2 and result.new == []
+        for org in (missing_2023, other):
+            p = proposal_of(org)
+            assert (p.status, p.as_of) == (ProposalStatus.SUGGESTED, D(2024, 6, 5))
+            assert p.explanation == "未在2024-05-31前报送2023年度工作报告"
+            assert p.evidence["rule"] == "R-CRD-02(1)"
 
     def test_decided_cause_is_not_proposed_again(self, missing_2023):
         credit_rules_run(as_of=D(2024, 6, 1))

@@ -12,8 +12,9 @@ from common.policy import LegalPeriod
 from oversight.annual_reports.models import AnnualReportCycle
 from oversight.annual_reports.selectors import organizations_owing_report
 from oversight.annual_reports.services import annual_report_cycle_get
-from oversight.zombies.detection import Periods, _owed, zombie_detect
+from oversight.zombies.detection import _owed, zombie_detect
 from oversight.zombies.models import ZombieFlag
+from oversight.zombies.periods import Periods
 from registry.choices import OrganizationType
 from tests.registry.factories import OrganizationFactory
 

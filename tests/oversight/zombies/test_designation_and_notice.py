@@ -100,6 +100,23 @@ def test_a_designation_is_confirmed_into_a_case(staff_user):
     assert case.flag == flag
 
 
+def test_a_case_opened_for_the_organization_takes_the_designation_of_the_day(staff_user):
+    """A detected and a designated flag of the same day: the designation states why staff
+    chose the organization, so the case opened without a flag takes its criteria, whichever
+    flag was written first."""
+    for designate_first in (True, False):
+        o = org(established_on=D(2018, 1, 1))  # no reports: detection flags R-ZMB-01(1)
+        if designate_first:
+            flag = designate(o, actor=staff_user)
+            zombie_detect(as_of=ON)
+        else:
+            zombie_detect(as_of=ON)
+            flag = designate(o, actor=staff_user)
+        assert ZombieFlag.objects.filter(organization=o, as_of=ON).count() == 2
+        case = zombie_case_open(organization=o, actor=staff_user, identified_on=D(2022, 7, 5))
+        assert (case.flag, case.criteria) == (flag, [C5])
+
+
 # ------------------------------------------------------------------ designation (admin)
 
 

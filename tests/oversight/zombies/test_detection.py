@@ -15,8 +15,9 @@ from common.policy import LegalPeriod
 from oversight.annual_reports.models import AnnualReportCycle
 from oversight.credit.choices import CreditGround
 from oversight.zombies.choices import ZombieStage
-from oversight.zombies.detection import report_years_due, zombie_detect
+from oversight.zombies.detection import zombie_detect
 from oversight.zombies.models import ZombieFlag
+from oversight.zombies.periods import report_years_due
 from registry.choices import OrganizationType
 from registry.services import organization_transition
 from tests.oversight.factories import AuditFactory, ZombieCaseFactory
