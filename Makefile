@@ -26,7 +26,8 @@ SQLITE_TESTS := tests/oversight/inspections/test_draw_service.py \
 	tests/oversight/zombies/test_definitions.py \
 	tests/common/test_policy.py \
 	tests/common/test_change_tracking.py \
-	tests/partybuilding/test_selectors.py
+	tests/partybuilding/test_selectors.py \
+	tests/funding/catalog/test_catalog.py
 
 .PHONY: run test lint bench install worker beat clean backup restore
 

@@ -21,8 +21,11 @@ catalog (D9) but does not hold a grant payment, a serious listing bars both (R-C
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 ObstacleProvider = Callable[[Sequence[int] | None, datetime.date], dict[int, list[str]]]
 
@@ -69,12 +72,50 @@ def organization_obstacles(
     ids = None if organization_ids is None else list(organization_ids)
     if ids == []:
         return {}
+    answers = [r.func(ids, on) for r in _providers if purpose in r.purposes]
+    if not answers:
+        return {}
+    # A whole-register check gets hundreds of thousands of answers from one provider and a
+    # few from the others: start from the largest and rebuild only the organizations the
+    # others name, each with its reasons in provider order.
+    largest = max(answers, key=len)
+    merged = dict(largest)
+    for org_id in set().union(*(a.keys() for a in answers if a is not largest)):
+        merged[org_id] = [reason for a in answers for reason in a.get(org_id, ())]
     wanted = None if ids is None else set(ids)
-    merged: dict[int, list[str]] = {}
-    for registration in _providers:
-        if purpose not in registration.purposes:
-            continue
-        for org_id, reasons in registration.func(ids, on).items():
-            if reasons and (wanted is None or org_id in wanted):
-                merged.setdefault(org_id, []).extend(reasons)
-    return merged
+    return {
+        org_id: reasons
+        for org_id, reasons in merged.items()
+        if reasons and (wanted is None or org_id in wanted)
+    }
+
+
+# ------------------------------------------------------------------ one check, several dates
+
+_T = TypeVar("_T")
+_snapshot: ContextVar[dict | None] = ContextVar("eligibility_snapshot", default=None)
+
+
+@contextmanager
+def eligibility_snapshot() -> Iterator[None]:
+    """A check that asks about several dates at once (the catalog asks at the application
+    and at the publication date) runs inside this block, so that a provider can answer a
+    question whose answer does not depend on the date once only (`snapshot_memo`). Nothing
+    is remembered outside the block: the next check reads the records afresh."""
+    token = _snapshot.set({})
+    try:
+        yield
+    finally:
+        _snapshot.reset(token)
+
+
+def snapshot_memo(key: Hashable, compute: Callable[[], _T]) -> _T:
+    """`compute()`, remembered under `key` for the rest of the enclosing
+    `eligibility_snapshot` (computed every time outside one). The key must name everything
+    the answer depends on."""
+    memo = _snapshot.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from django.db.models import Exists, OuterRef, Q
 
+from common.eligibility import snapshot_memo
 from oversight.annual_reports.choices import ReviewResult
 from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
 from oversight.annual_reports.selectors import organizations_missing_report
@@ -29,7 +30,11 @@ def _only(qs, ids: Sequence[int] | None, field: str = "organization_id"):
 
 
 def _add(result: dict[int, list[str]], org_id: int, reason: str) -> None:
-    result.setdefault(org_id, []).append(reason)
+    reasons = result.get(org_id)
+    if reasons is None:
+        result[org_id] = [reason]
+    else:
+        reasons.append(reason)
 
 
 def credit_listing_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dict[int, list[str]]:
@@ -67,10 +72,21 @@ def _latest_due_cycle(on: datetime.date) -> AnnualReportCycle | None:
     return AnnualReportCycle.objects.filter(bureau_deadline__lt=on).order_by("-year").first()
 
 
-def _missing_report(cycle: AnnualReportCycle, on: datetime.date):
-    """organizations_missing_report without its listing order (a join and a sort of the
-    register that an id set does not need)."""
-    return organizations_missing_report(cycle=cycle, as_of=on).order_by()
+def _missing_report_ids(
+    cycle: AnnualReportCycle, on: datetime.date, ids: Sequence[int] | None
+) -> list[int]:
+    """The organizations (of `ids`, or all) without a sealed report of `cycle` filed by its
+    deadline, on a date after that deadline. Which ones they are does not depend on that
+    date (a report filed later is late either way), so within one eligibility snapshot the
+    catalog's two dates share one query."""
+
+    def query() -> list[int]:
+        # Without the listing order: a join and a sort of the register an id set does not need.
+        missing = organizations_missing_report(cycle=cycle, as_of=on).order_by()
+        return list(_only(missing, ids, "pk").values_list("pk", flat=True))
+
+    key = ("missing_report", cycle.pk, None if ids is None else tuple(ids))
+    return snapshot_memo(key, query)
 
 
 def annual_report_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dict[int, list[str]]:
@@ -79,11 +95,9 @@ def annual_report_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dic
     result: dict[int, list[str]] = {}
     cycle = _latest_due_cycle(on)
     if cycle is not None:
-        missing = _only(_missing_report(cycle, on), ids, "pk")
-        for org_id in missing.values_list("pk", flat=True):
-            _add(
-                result, org_id, f"{cycle.year}年度工作报告未按时报送（截止{cycle.bureau_deadline}）"
-            )
+        reason = f"{cycle.year}年度工作报告未按时报送（截止{cycle.bureau_deadline}）"
+        for org_id in _missing_report_ids(cycle, on, ids):
+            result[org_id] = [reason]
     reports = _only(AnnualReport.objects.filter(submitted_on__lte=on), ids)
     newer = AnnualReport.objects.filter(
         organization=OuterRef("organization_id"), submitted_on__lte=on, year__gt=OuterRef("year")
@@ -104,11 +118,19 @@ def annual_report_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dic
         )
         .exclude(Exists(newer))
     )
+    texts: dict[tuple, str] = {}  # a few distinct (year, staff, need) for 10⁵ organizations
     for org_id, year, staff, association in understaffed.values_list(
         "organization_id", "year", "full_time_staff", "organization__is_industry_association"
     ):
         need = 3 if association else 2
-        _add(result, org_id, f"{year}年度报告专职工作人员{staff}人，少于{need}人")
+        text = texts.get((year, staff, need))
+        if text is None:
+            text = texts[year, staff, need] = f"{year}年度报告专职工作人员{staff}人，少于{need}人"
+        reasons = result.get(org_id)
+        if reasons is None:
+            result[org_id] = [text]
+        else:
+            reasons.append(text)
     return result
 
 
@@ -120,8 +142,9 @@ def rating_exclusion_obstacles(
     if cycle is None:
         return {}
     result: dict[int, list[str]] = {}
-    for org_id in _only(_missing_report(cycle, on), ids, "pk").values_list("pk", flat=True):
-        _add(result, org_id, f"{cycle.year}年度工作报告未按时报送")
+    reason = f"{cycle.year}年度工作报告未按时报送"
+    for org_id in _missing_report_ids(cycle, on, ids):
+        result[org_id] = [reason]
     failed = _only(
         AnnualReport.objects.filter(year=cycle.year, result=ReviewResult.FAILED).order_by(), ids
     )

@@ -54,13 +54,15 @@ def catalog_decide(
     """
     latest_established = add_years(publication_date, -min_age_years)
     result = Eligibility()
-    eligible, get_grade = result.eligible, grades.get
+    eligible, ineligible, get_grade = result.eligible, result.ineligible, grades.get
     at_app, at_pub = obstacles_at_application, obstacles_at_publication
+    blocked = at_app.keys() | at_pub.keys()
+    no_reasons: tuple[str, ...] = ()
     for org_id, deregistering, established_on in organizations:
         grade = get_grade(org_id, "")
         # The common case first and cheaply: a million rows pass through this loop.
         young = established_on > latest_established and grade != AUTO_GRADE
-        if not (deregistering or young or org_id in at_app or org_id in at_pub):
+        if not (deregistering or young or org_id in blocked):
             eligible[org_id] = grade
             continue
         reasons: list[str] = []
@@ -68,7 +70,7 @@ def catalog_decide(
             reasons.append("登记状态为“注销办理中”（R-PUR-01）")
         if young:
             reasons.append(f"成立不满{min_age_years}年（成立日期{established_on}，R-PUR-04）")
-        reasons.extend(f"申报基准日：{r}" for r in at_app.get(org_id, ()))
-        reasons.extend(f"发布日：{r}" for r in at_pub.get(org_id, ()))
-        result.ineligible[org_id] = reasons
+        reasons += ["申报基准日：" + r for r in at_app.get(org_id, no_reasons)]
+        reasons += ["发布日：" + r for r in at_pub.get(org_id, no_reasons)]
+        ineligible[org_id] = reasons
     return result

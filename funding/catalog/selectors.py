@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from itertools import chain
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from common.eligibility import CATALOG, organization_obstacles
+from common.eligibility import CATALOG, eligibility_snapshot, organization_obstacles
+from common.gcpause import cyclic_gc_paused
 from registry.models import Organization, Rating
 
 from .choices import EditionStatus
@@ -25,16 +28,36 @@ def grades_valid_on(on: datetime.date) -> dict[int, str]:
     return dict(rows.iterator(chunk_size=10_000))
 
 
-def _stream(sql: str, params, *, on: datetime.date):
-    """(id, deregistering on `on`, established on) rows of `sql`, fetched in chunks."""
+def _organization_rows(
+    publication_date: datetime.date,
+) -> Iterator[tuple[int, bool, datetime.date]]:
+    """(id, deregistering on the day, established on) of every organization on the register
+    on `publication_date`, as the lifecycle stood that day (an edition of an earlier year is
+    judged by that day's register, not today's statuses). Read with a plain cursor in chunks,
+    the rows handed on as the driver returns them: the ORM's per-row machinery, or a Python
+    generator per row, would cost more than the rules on a million rows."""
+    query = (
+        Organization.objects.registered_on(publication_date)
+        .order_by()
+        .annotate(
+            deregistering=ExpressionWrapper(
+                Q(deregistration_started_on__lte=publication_date), output_field=BooleanField()
+            )
+        )
+        .values_list("id", "deregistering", "established_on")
+    )
+    sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(50_000):
-            for pk, started, established in chunk:
-                if isinstance(established, str):  # SQLite hands dates back as text
+        chunks = iter(lambda: cursor.fetchmany(50_000), [])
+        if connection.vendor == "postgresql":
+            yield from chain.from_iterable(chunks)
+            return
+        for chunk in chunks:  # SQLite: booleans come back as 0/1 or None
+            for pk, deregistering, established in chunk:
+                if isinstance(established, str):  # an expression's date comes back as text
                     established = datetime.date.fromisoformat(established)
-                    started = started and datetime.date.fromisoformat(started)
-                yield pk, bool(started and started <= on), established
+                yield pk, bool(deregistering), established
 
 
 def catalog_eligibility(
@@ -42,24 +65,18 @@ def catalog_eligibility(
 ) -> Eligibility:
     """Every organization on the register on `publication_date`, eligible or with reasons
     (D9): one query for the register, one for grades, one per obstacle provider and date."""
-    # The lifecycle as it stood on the publication date (an edition of an earlier year is
-    # judged by that day's register, not today's statuses). Read with a plain cursor: the
-    # ORM's per-row machinery would cost more than the rules on a million rows.
-    query = (
-        Organization.objects.registered_on(publication_date)
-        .order_by()
-        .values_list("id", "deregistration_started_on", "established_on")
-    )
-    sql, params = query.query.sql_with_params()
-    organizations = _stream(sql, params, on=publication_date)
-    return catalog_decide(
-        organizations=organizations,
-        grades=grades_valid_on(publication_date),
-        obstacles_at_application=organization_obstacles(None, application_date, purpose=CATALOG),
-        obstacles_at_publication=organization_obstacles(None, publication_date, purpose=CATALOG),
-        publication_date=publication_date,
-        min_age_years=min_age_years,
-    )
+    with cyclic_gc_paused():
+        with eligibility_snapshot():  # one read of what the two dates share
+            at_application = organization_obstacles(None, application_date, purpose=CATALOG)
+            at_publication = organization_obstacles(None, publication_date, purpose=CATALOG)
+        return catalog_decide(
+            organizations=_organization_rows(publication_date),
+            grades=grades_valid_on(publication_date),
+            obstacles_at_application=at_application,
+            obstacles_at_publication=at_publication,
+            publication_date=publication_date,
+            min_age_years=min_age_years,
+        )
 
 
 def catalog_current_edition() -> CatalogEdition | None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from common.eligibility import CATALOG, FUND, organization_obstacles
+from common.eligibility import CATALOG, FUND, eligibility_snapshot, organization_obstacles
 from oversight.annual_reports.services import annual_report_cycle_get, annual_report_submit
 from oversight.credit.choices import CreditGround, CreditList
 from oversight.credit.services import credit_listing_create
@@ -59,3 +61,32 @@ def test_catalog_sees_late_reports_and_too_few_full_time_staff():
     assert good.pk not in found
     # Grants are not held for a late report: that is a catalog condition only (D9 vs D12).
     assert organization_obstacles([late.pk], on, purpose=FUND) == {}
+
+
+def test_two_dates_in_one_snapshot_share_the_missing_report_query_and_its_answer():
+    """Which organizations missed a deadline does not depend on the date asked once it has
+    passed (a report filed later is late either way): inside one snapshot the catalog's two
+    dates read it once; the staff figures, which a later report can change, are read per date."""
+    early = D(2015, 1, 1)
+    late, thin = (
+        OrganizationFactory(established_on=early),
+        OrganizationFactory(established_on=early),
+    )
+    cycle = annual_report_cycle_get(year=2021)
+    annual_report_submit(
+        organization=thin, year=2021, submitted_on=D(2022, 3, 1), full_time_staff=1
+    )
+    first = cycle.bureau_deadline + datetime.timedelta(days=1)
+    annual_report_submit(
+        organization=late, year=2021, submitted_on=first + datetime.timedelta(days=5)
+    )
+    second = first + datetime.timedelta(days=30)
+    ids = [late.pk, thin.pk]
+    apart = [organization_obstacles(ids, day, purpose=CATALOG) for day in (first, second)]
+    with CaptureQueriesContext(connection) as outside:
+        [organization_obstacles(ids, day, purpose=CATALOG) for day in (first, second)]
+    with CaptureQueriesContext(connection) as inside, eligibility_snapshot():
+        together = [organization_obstacles(ids, day, purpose=CATALOG) for day in (first, second)]
+    assert together == apart
+    assert "未按时报送" in " ".join(together[1][late.pk])  # filed, but late
+    assert len(inside) == len(outside) - 1
