@@ -349,19 +349,19 @@ def _search_sql(term: str, *, gram: bool) -> int:
     from registry.models import Organization
     from registry.search import FREQUENT_TERM_ROWS, _estimated_rows
 
-    grams = "registry_name_grams(name) @> ARRAY[UPPER(%s)::text]"
+    grams = "(registry_name_grams(name) @> ARRAY[UPPER(%(t)s)::text] OR uscc = %(t)s)"
     if not gram:
-        where = "UPPER(name::text) LIKE '%%' || UPPER(%s) || '%%'"
+        where = "UPPER(name::text) LIKE '%%' || UPPER(%(t)s) || '%%'"
     elif _estimated_rows(Organization, term) > FREQUENT_TERM_ROWS:
         where = grams
     else:  # the plan registry.search picks for a selective term, in raw SQL
-        where = f"id = ANY(ARRAY(SELECT id FROM registry_organization WHERE {grams}))"
+        where = f"ctid = ANY(ARRAY(SELECT ctid FROM registry_organization WHERE {grams}))"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, name, uscc FROM registry_organization WHERE {where} "
             "ORDER BY name, id LIMIT 100",
-            [term],
+            {"t": term},
         )
         cursor.fetchall()
-        cursor.execute(f"SELECT count(*) FROM registry_organization WHERE {where}", [term])
+        cursor.execute(f"SELECT count(*) FROM registry_organization WHERE {where}", {"t": term})
         return cursor.fetchone()[0]

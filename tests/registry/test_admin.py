@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib import admin
@@ -338,3 +338,22 @@ def test_export_then_import_through_the_admin_changes_nothing(staff_client):
     assert "token" not in preview.context  # nothing to confirm
     assert "完全一致" in preview.content.decode()
     assert HistoricalOrganization.objects.count() == history
+
+
+def test_row_links_of_a_searched_list_keep_its_filters_as_django_would(staff_client):
+    """The row links carry `_changelist_filters` (common.admin_changelist) exactly as Django's
+    per-row `add_preserved_filters` writes them, and editing returns to the filtered list."""
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+
+    org = OrganizationFactory(name="春晖助学促进会", org_type=OrganizationType.SOCIAL_GROUP)
+    page = staff_client.get(CHANGELIST, {"q": "春晖", "org_type": "social_group"})
+    page = page.content.decode()
+    change = reverse("admin:registry_organization_change", args=[org.pk])
+    filters = urlencode({"q": "春晖", "org_type": "social_group"})
+    preserved = urlencode({"_changelist_filters": filters})
+    django_url = add_preserved_filters(
+        {"preserved_filters": preserved, "opts": Organization._meta}, change
+    )
+    assert f'href="{django_url}"' in page
+    unfiltered = staff_client.get(CHANGELIST).content.decode()
+    assert f'href="{change}"' in unfiltered
