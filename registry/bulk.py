@@ -88,12 +88,20 @@ def organizations_bulk_write(
     actor: Any = None,
     reason: str,
     on: datetime.date | None = None,
+    changes_locked: bool = False,
 ) -> BulkOutcome:
     """Register and change many organizations, all or nothing: the changed rows are locked
     (as organization_change locks its one row), the rules re-applied to the locked rows, and
-    nothing written if any is refused. History rows are written in bulk with `reason`."""
-    locked = _lock([org.pk for _, org, _ in changes])
-    changes = [(key, locked[org.pk], values) for key, org, values in changes]
+    nothing written if any is refused. History rows are written in bulk with `reason`.
+
+    `changes_locked=True` says the caller read the changed organizations with
+    `organizations_lock` in the transaction this call runs in (the import reads them once,
+    locked, to plan the changes): they are not read again."""
+    if not changes_locked:
+        locked = organizations_lock([org.pk for _, org, _ in changes])
+        changes = [(key, locked[org.pk], values) for key, org, values in changes]
+    elif changes and not connection.in_atomic_block:
+        raise RuntimeError("changes_locked needs the caller's transaction (organizations_lock)")
     outcome = organizations_bulk_check(registrations=registrations, changes=changes, on=on)
     if outcome.errors:
         return outcome
@@ -148,7 +156,9 @@ def _copy_updates(outcome: BulkOutcome, *, user: Any, now: datetime.datetime, re
     )
 
 
-def _lock(pks: list[int]) -> dict[int, Organization]:
+def organizations_lock(pks: Sequence[int]) -> dict[int, Organization]:
+    """The organizations of `pks` by pk, read and locked (SELECT … FOR UPDATE) until the
+    end of the caller's transaction."""
     found: dict[int, Organization] = {}
     ordered = sorted(set(pks))  # one lock order for every writer: no deadlock between imports
     for start in range(0, len(ordered), _LOCK_CHUNK):

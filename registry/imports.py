@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from common.excel import (
     PROGRESS_ROWS,
@@ -25,7 +25,12 @@ from common.excel import (
     parse_date_cell,
     xlsx_read,
 )
-from registry.bulk import BulkOutcome, organizations_bulk_check, organizations_bulk_write
+from registry.bulk import (
+    BulkOutcome,
+    organizations_bulk_check,
+    organizations_bulk_write,
+    organizations_lock,
+)
 from registry.choices import LifecycleStatus, OrganizationType
 from registry.exports import (
     BUSINESS_SCOPE,
@@ -110,6 +115,11 @@ class _Plan:
     bad_rows: set[int] = field(default_factory=set)
 
 
+CONCURRENT_WRITE_ERROR = (
+    "写入时与他人同时进行的登记冲突（如同一统一社会信用代码刚被登记），未写入任何数据，请重新导入。"
+)
+
+
 def organizations_import(
     *,
     fileobj: IO[bytes],
@@ -130,30 +140,30 @@ def organizations_import(
         max_rows=MAX_ROWS,
         progress=progress,
     )
-    plan = _plan(sheet, progress=progress)
-    if not commit or plan.bad_rows or plan.result.errors:
+    if not commit:
+        plan = _plan(sheet, progress=progress)
         outcome = organizations_bulk_check(registrations=plan.registrations, changes=plan.changes)
         return _report(plan, outcome)
     try:
-        # The service locks the rows it changes and re-applies the rules to the locked rows,
-        # so that what is checked is what gets written.
-        outcome = organizations_bulk_write(
-            registrations=plan.registrations,
-            changes=plan.changes,
-            actor=actor,
-            reason=CHANGE_REASON,
-        )
-    except IntegrityError:
-        return OrganizationImportResult(
-            errors=[
-                RowError(
-                    0,
-                    "",
-                    "写入时与他人同时进行的登记冲突（如同一统一社会信用代码刚被登记），"
-                    "未写入任何数据，请重新导入。",
+        # The rows to change are read once, locked, to plan the changes; the service
+        # re-applies the rules to those locked rows, so that what is checked is what gets
+        # written.
+        with transaction.atomic():
+            plan = _plan(sheet, progress=progress, lock=True)
+            if plan.bad_rows or plan.result.errors:
+                outcome = organizations_bulk_check(
+                    registrations=plan.registrations, changes=plan.changes
                 )
-            ]
-        )
+                return _report(plan, outcome)
+            outcome = organizations_bulk_write(
+                registrations=plan.registrations,
+                changes=plan.changes,
+                actor=actor,
+                reason=CHANGE_REASON,
+                changes_locked=True,
+            )
+    except IntegrityError:
+        return OrganizationImportResult(errors=[RowError(0, "", CONCURRENT_WRITE_ERROR)])
     result = _report(plan, outcome)
     if outcome.written:
         result.created, result.updated = len(outcome.creates), len(outcome.updates)
@@ -180,12 +190,12 @@ def _report(plan: _Plan, outcome: BulkOutcome) -> OrganizationImportResult:
 # ---------------------------------------------------------------------------- validation
 
 
-def _plan(sheet: Sheet, *, progress: Progress | None = None) -> _Plan:
+def _plan(sheet: Sheet, *, progress: Progress | None = None, lock: bool = False) -> _Plan:
     plan = _Plan(result=OrganizationImportResult(errors=list(sheet.errors)))
     present = set(sheet.headers)
     categories = _category_lookup()
     units = {u.name: u for u in SupervisingUnit.objects.all()}
-    existing = _existing_by_uscc(sheet)
+    existing = _existing_by_uscc(sheet, lock=lock)
     first_row_of: dict[str, int] = {}
     total = len(sheet.rows)
     for done, row in enumerate(sheet.rows, start=1):
@@ -211,7 +221,7 @@ def _category_lookup() -> dict[str, IndustryCategory]:
     return lookup
 
 
-def _existing_by_uscc(sheet: Sheet) -> dict[str, Organization]:
+def _existing_by_uscc(sheet: Sheet, *, lock: bool) -> dict[str, Organization]:
     codes = sorted(
         {
             uscc_normalize(str(row.values[USCC]))
@@ -219,7 +229,12 @@ def _existing_by_uscc(sheet: Sheet) -> dict[str, Organization]:
             if isinstance(row.values.get(USCC), str)
         }
     )
-    return organizations_by_uscc(codes)
+    if not lock:
+        return organizations_by_uscc(codes)
+    # The ids first (a narrow read), then the rows locked in id order, as every bulk writer
+    # locks them: two imports never wait on each other in a cycle.
+    pks = [org.pk for org in organizations_by_uscc(codes, only=["pk", "uscc"]).values()]
+    return {org.uscc: org for org in organizations_lock(pks).values()}
 
 
 @dataclass

@@ -131,17 +131,7 @@ def zombie_case_open(
             raise ValidationError({"identified_on": f"认定日期不能早于检测日期{flag.as_of}。"})
         criteria = list(flag.criteria) if criteria is None else criteria
     elif criteria is None:
-        latest = (
-            ZombieFlag.objects.filter(organization=organization, as_of__lte=identified_on)
-            # A designation (R-ZMB-01(5)) states why staff chose the organization; on the
-            # day a detection also flagged it, the designation's criteria are the case's.
-            .order_by(
-                "-as_of",
-                Case(When(source=FlagSource.DESIGNATED, then=Value(0)), default=Value(1)),
-                "-pk",
-            )
-            .first()
-        )
+        latest = _latest_flag(organization, on=identified_on)
         if latest is None:
             raise ValidationError(
                 {"criteria": "该组织没有僵尸风险标记，须说明符合的认定标准（R-ZMB-01）。"}
@@ -170,6 +160,20 @@ def zombie_case_open(
     except IntegrityError as exc:  # a concurrent confirmation won the race
         raise ValidationError({"organization": "该组织已有未办结的清理整治案件。"}) from exc
     return case
+
+
+def _latest_flag(organization: Organization, *, on: datetime.date) -> ZombieFlag | None:
+    """The organization's latest flag by `on`. A designation (R-ZMB-01(5)) states why staff
+    chose the organization: on the day a detection also flagged it, the designation wins."""
+    return (
+        ZombieFlag.objects.filter(organization=organization, as_of__lte=on)
+        .order_by(
+            "-as_of",
+            Case(When(source=FlagSource.DESIGNATED, then=Value(0)), default=Value(1)),
+            "-pk",
+        )
+        .first()
+    )
 
 
 def notice_period_end(published_on: datetime.date) -> datetime.date:

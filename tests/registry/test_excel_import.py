@@ -187,6 +187,25 @@ def test_import_runs_a_bounded_number_of_queries_whatever_the_row_count():
     assert queries_for(300, 300) == queries_for(3, 3)
 
 
+def test_a_commit_reads_the_rows_it_changes_once_and_locked():
+    """The plan reads the organizations to change with SELECT … FOR UPDATE and the service
+    trusts those locked rows (changes_locked): their full rows are not read a second time."""
+    orgs = OrganizationFactory.create_batch(3)
+    rows = [row_of(o, **{"住所": f"更新后{o.pk}"}) for o in orgs]
+    with CaptureQueriesContext(connection) as ctx:
+        result = organizations_import(fileobj=sheet(*rows))
+    assert result.updated == 3
+    table = f'FROM "{Organization._meta.db_table}"'
+    full_reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT") and table in q["sql"] and '."domicile"' in q["sql"]
+    ]
+    assert len(full_reads) == 1
+    if connection.vendor == "postgresql":
+        assert full_reads[0].endswith("FOR UPDATE")
+
+
 # ---------------------------------------------------------------------------- every rule
 
 
