@@ -68,6 +68,14 @@ DEFAULTS: dict[str, PeriodDefault] = {
     "DEPARTURE_AUDIT_VALID_DAYS": PeriodDefault(
         365, PeriodUnit.DAY, "R-AUD-01", "离任审计报告的有效期"
     ),
+    # R-CRD-07's "within 5 working days of verifying" is a draft number (DOMAIN.md open
+    # question 1): a period staff can change, like the others.
+    "CREDIT_REMOVAL_WORKING_DAYS": PeriodDefault(
+        5, PeriodUnit.WORKING_DAY, "R-CRD-07", "核实后作出移出活动异常名录决定的期限"
+    ),
+    "ZOMBIE_NOTICE_DAYS": PeriodDefault(
+        60, PeriodUnit.DAY, "R-ZMB-02", "无法取得联系的组织撤销登记前的公告期"
+    ),
 }
 
 

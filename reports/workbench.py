@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, OuterRef, Subquery
 
-from common.policy import policy_value
+from common.policy import policy_label, policy_value
 from common.workdays import add_working_days
 from oversight.annual_reports.choices import AnnualReportStatus
 from oversight.annual_reports.models import AnnualReport, AnnualReportCycle
@@ -101,7 +101,7 @@ def workbench_todos(*, user, today: datetime.date) -> list[Todo]:
         Todo("removal_applications_overdue", "移出申请逾期未作出移出决定",
              removals_overdue.count(),
              admin_list("oversight.creditremovalapplication", overdue="yes"),
-             f"核实后 {CREDIT_REMOVAL_WORKING_DAYS} 个工作日内应作出移出决定（R-CRD-07）"),
+             f"核实后{policy_label(CREDIT_REMOVAL_WORKING_DAYS, on=today)}内应作出移出决定（R-CRD-07）"),
         Todo("zombie_cases_stale", f"僵尸型社会组织案件 {STALE_CASE_DAYS} 日无进展",
              stale.count(),
              admin_list("oversight.zombiecase", stage__in=list(ZOMBIE_OPEN_STAGES),

@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.actors import saved_user
 from common.admin_actions import run_on_selection
 from common.admin_service_add import ServiceAddAdminMixin
+from common.policy import policy_label
 from oversight.credit.applications import (
     CREDIT_REMOVAL_WORKING_DAYS,
     removal_application_record,
@@ -31,7 +32,8 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", f"逾期未作出移出决定（核实后{CREDIT_REMOVAL_WORKING_DAYS}个工作日）")]
+        period = policy_label(CREDIT_REMOVAL_WORKING_DAYS, on=timezone.localdate())
+        return [("yes", f"逾期未作出移出决定（核实后{period}）")]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -132,7 +134,8 @@ class CreditRemovalApplicationAdmin(ServiceAddAdminMixin, SimpleHistoryAdmin):
             label="核实移出申请",
             form_class=_VerifyForm,
             apply=apply,
-            intro=f"核实已履行义务或完成整改；应在核实之日起{CREDIT_REMOVAL_WORKING_DAYS}个工作日内"
+            intro="核实已履行义务或完成整改；应在核实之日起"
+            f"{policy_label(CREDIT_REMOVAL_WORKING_DAYS, on=timezone.localdate())}内"
             "作出移出决定（R-CRD-07，按工作日历计算）。",
         )
 

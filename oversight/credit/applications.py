@@ -18,23 +18,25 @@ from django.db import transaction
 
 from common.actors import saved_user
 from common.history import history_stamp
+from common.policy import policy_value
 from common.workdays import add_working_days
 from oversight.credit.choices import CreditList, RemovalApplicationStatus
 from oversight.credit.models import CreditRemoval, CreditRemovalApplication
 from oversight.credit.rules.base import active_listing_rows
 from registry.models import Organization
 
-# R-CRD-07: "removes it within 5 working days of verifying this" (a draft number, DOMAIN.md
-# open question 1). Only the abnormal list has this deadline; R-CRD-08 states none.
-CREDIT_REMOVAL_WORKING_DAYS = 5
+# R-CRD-07: "removes it within 5 working days of verifying this", a legal period
+# (common.policy). Only the abnormal list has this deadline; R-CRD-08 states none.
+CREDIT_REMOVAL_WORKING_DAYS = "CREDIT_REMOVAL_WORKING_DAYS"
 
 
 def removal_due_on(*, list_type: str, verified_on: datetime.date) -> datetime.date | None:
-    """The last day for the removal decision: the fifth working day after verification
-    (D18, the day of verification not counted); None for the serious list."""
+    """The last day for the removal decision: the period in force on the day of
+    verification, in working days after it (D18, that day not counted); None for the
+    serious list."""
     if list_type != CreditList.ABNORMAL:
         return None
-    return add_working_days(verified_on, CREDIT_REMOVAL_WORKING_DAYS)
+    return add_working_days(verified_on, policy_value(CREDIT_REMOVAL_WORKING_DAYS, on=verified_on))
 
 
 def _save(application: CreditRemovalApplication, actor: Any, at: datetime.datetime | None):

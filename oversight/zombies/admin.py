@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.actors import saved_user
 from common.admin_actions import run_on_selection
 from common.admin_service_add import ServiceAddAdminMixin
+from common.policy import policy_label
 from oversight.zombies.choices import (
     ZOMBIE_NOTICE_DAYS,
     ZOMBIE_OPEN_STAGES,
@@ -175,7 +176,8 @@ def _stage_action(to: ZombieStage, label: str):
             )
 
         intro = {
-            ZombieStage.NOTICE: f"无法取得联系的组织以公告送达，公告期{ZOMBIE_NOTICE_DAYS}日（公告之日不计），"
+            ZombieStage.NOTICE: "无法取得联系的组织以公告送达，公告期"
+            f"{policy_label(ZOMBIE_NOTICE_DAYS, on=timezone.localdate())}（公告之日不计），"
             "期满后方可撤销登记（R-ZMB-02）。",
             ZombieStage.DEREGISTERING: "登记状态同时变为“注销办理中”。",
             ZombieStage.DEREGISTERED: "登记状态同时变为“已注销”；须已有注销清算审计报告（R-AUD-04，D11）。",

@@ -70,4 +70,4 @@ ZOMBIE_TRANSITIONS: dict[str, set[str]] = {
 # reached, in calendar days (D18's working days are for R-INS-09, R-CRD-07 and D12 only).
 # The day of publication does not count: published on D, the period ends with D + 60, and
 # registration may be revoked from the day after.
-ZOMBIE_NOTICE_DAYS = 60
+ZOMBIE_NOTICE_DAYS = "ZOMBIE_NOTICE_DAYS"  # the legal period's key (common.policy), 60 by default

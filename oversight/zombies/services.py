@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from common.actors import saved_user
 from common.history import history_stamp
+from common.policy import policy_label, policy_value
 from common.scoping import user_scope_unit_id
 from oversight.zombies.choices import (
     ZOMBIE_NOTICE_DAYS,
@@ -177,9 +178,9 @@ def _latest_flag(organization: Organization, *, on: datetime.date) -> ZombieFlag
 
 
 def notice_period_end(published_on: datetime.date) -> datetime.date:
-    """The last day of a notice's period (R-ZMB-02: 60 calendar days, the day of publication
-    not counted)."""
-    return published_on + datetime.timedelta(days=ZOMBIE_NOTICE_DAYS)
+    """The last day of a notice's period (R-ZMB-02: the period in force on the day of
+    publication, 60 calendar days by default, that day not counted)."""
+    return published_on + datetime.timedelta(days=policy_value(ZOMBIE_NOTICE_DAYS, on=published_on))
 
 
 def _check_notice_period(case: ZombieCase, on: datetime.date) -> None:
@@ -191,7 +192,7 @@ def _check_notice_period(case: ZombieCase, on: datetime.date) -> None:
         if unreachable:
             raise ValidationError(
                 {
-                    "stage": f"无法取得联系的组织须先公告{ZOMBIE_NOTICE_DAYS}日，"
+                    "stage": f"无法取得联系的组织须先公告{policy_label(ZOMBIE_NOTICE_DAYS, on=on)}，"
                     "期满后方可撤销登记（R-ZMB-02）。"
                 }
             )
