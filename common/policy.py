@@ -127,6 +127,18 @@ class LegalPeriod(models.Model):
             self.unit, self.rule, self.label = default.unit, default.rule, default.label
 
 
+def legal_period_add(
+    *, key: str, value: int, effective_from: datetime.date, note: str = ""
+) -> LegalPeriod:
+    """A new value of `key` from `effective_from` on (the law changed): unit, citation and
+    name follow the key, as in the admin. Earlier decisions keep the value they used."""
+    period = LegalPeriod(key=key, value=value, effective_from=effective_from, note=note)
+    period.clean()  # the key's unit, citation and name, before the fields are validated
+    period.full_clean()
+    period.save()
+    return period
+
+
 def period_text(value: int, unit: str) -> str:
     """ "2年", "6个月", "15日", "20个工作日": labels are rendered from the values."""
     return f"{value}{PeriodUnit(unit).label}"

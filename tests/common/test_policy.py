@@ -14,6 +14,7 @@ from common.policy import (
     DEFAULTS,
     EPOCH,
     LegalPeriod,
+    legal_period_add,
     period_text,
     policy_label,
     policy_value,
@@ -43,14 +44,8 @@ def test_the_periods_are_no_longer_settings():
 
 
 def test_the_value_in_force_on_a_date():
-    LegalPeriod.objects.create(
-        key="CREDIT_ESCALATION_YEARS",
-        value=3,
-        unit="year",
-        rule="R-CRD-05(1)",
-        label="x",
-        effective_from=D(2025, 1, 1),
-    )
+    period = legal_period_add(key="CREDIT_ESCALATION_YEARS", value=3, effective_from=D(2025, 1, 1))
+    assert (period.unit, period.rule) == ("year", "R-CRD-05(1)")  # from the key
     assert policy_value("CREDIT_ESCALATION_YEARS", on=D(2024, 12, 31)) == 2
     assert policy_value("CREDIT_ESCALATION_YEARS", on=D(2025, 1, 1)) == 3
     assert policy_values(

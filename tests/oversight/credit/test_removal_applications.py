@@ -183,16 +183,9 @@ def test_admin_records_and_verifies_an_application(listed, staff_client, staff_u
 def test_the_removal_period_is_the_legal_period_in_force_on_verification():
     """R-CRD-07's five working days are a legal period (common.policy, a draft number the
     bureau may change): verified on or after a new value's effective date, the new one counts."""
-    from common.policy import LegalPeriod
+    from common.policy import legal_period_add
 
-    LegalPeriod.objects.create(
-        key="CREDIT_REMOVAL_WORKING_DAYS",
-        value=10,
-        unit="working_day",
-        rule="R-CRD-07",
-        label="移出期限",
-        effective_from=D(2023, 3, 6),
-    )
+    legal_period_add(key="CREDIT_REMOVAL_WORKING_DAYS", value=10, effective_from=D(2023, 3, 6))
     # Friday 3 March 2023: five working days end on Friday 10 March.
     assert removal_due_on(list_type=CreditList.ABNORMAL, verified_on=D(2023, 3, 3)) == D(
         2023, 3, 10

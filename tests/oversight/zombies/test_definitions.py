@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from common.policy import LegalPeriod
+from common.policy import legal_period_add
 from oversight.annual_reports.models import AnnualReportCycle
 from oversight.annual_reports.selectors import organizations_owing_report
 from oversight.annual_reports.services import annual_report_cycle_get
@@ -80,13 +80,8 @@ def test_twelve_months_after_registration_complete_as_common_dates_count(
 
 def test_a_period_changed_from_a_date_applies_from_that_date_and_is_recorded():
     org = OrganizationFactory(org_type=OrganizationType.SOCIAL_GROUP, established_on=D(2020, 3, 15))
-    LegalPeriod.objects.create(
-        key="ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS",
-        value=24,
-        unit="month",
-        rule="R-ZMB-01(2)",
-        label="取得登记证书后未开展活动的期限",
-        effective_from=D(2021, 6, 2),
+    legal_period_add(
+        key="ZOMBIE_NO_ACTIVITY_AFTER_REGISTRATION_MONTHS", value=24, effective_from=D(2021, 6, 2)
     )
     assert C2 not in criteria(org, D(2021, 5, 31))  # D14: the 2020 report not due yet
     assert C2 in criteria(org, D(2021, 6, 1))  # 12 months in force that day

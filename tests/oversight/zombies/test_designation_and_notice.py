@@ -227,17 +227,10 @@ def test_admin_shows_the_notice_stage_and_its_dates(staff_client, staff_user):
 def test_the_notice_period_is_the_legal_period_in_force_on_publication(staff_user):
     """R-ZMB-02's 60 days are a legal period (common.policy): a new value applies to notices
     published from its effective date; a notice published before keeps the old one."""
-    from common.policy import LegalPeriod
+    from common.policy import legal_period_add
     from oversight.zombies.services import notice_period_end
 
-    LegalPeriod.objects.create(
-        key="ZOMBIE_NOTICE_DAYS",
-        value=90,
-        unit="day",
-        rule="R-ZMB-02",
-        label="公告期",
-        effective_from=D(2022, 4, 2),
-    )
+    legal_period_add(key="ZOMBIE_NOTICE_DAYS", value=90, effective_from=D(2022, 4, 2))
     assert notice_period_end(D(2022, 4, 1)) == D(2022, 5, 31)
     assert notice_period_end(D(2022, 4, 2)) == D(2022, 7, 1)
     case = zombie_case_transition(case=_case([C4], staff_user), to="notified", on=D(2022, 4, 3))
