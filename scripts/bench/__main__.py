@@ -28,6 +28,7 @@ from .core import (
 SECTION_MODULES = (
     "registry",
     "api",
+    "load",
     "bulk",
     "oversight",
     "partybuilding",
