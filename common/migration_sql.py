@@ -21,3 +21,18 @@ def postgresql_only(forward: Sequence[str], backward: Sequence[str]) -> migratio
         return apply
 
     return migrations.RunPython(run(forward), run(backward))
+
+
+class AlterFieldOnPostgreSQL(migrations.AlterField):
+    """An AlterField whose database change only PostgreSQL gets (the migration state changes
+    everywhere). For changes that matter at scale only — an index dropped — where SQLite would
+    remake the table to apply them and so lose the table's triggers (updated_at stamping,
+    immutability guards); SQLite (`make run`) keeps the index."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

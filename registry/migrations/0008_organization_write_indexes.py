@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from common.migration_sql import AlterFieldOnPostgreSQL
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -17,17 +19,17 @@ class Migration(migrations.Migration):
             model_name="organization",
             index=models.Index(fields=["name", "id"], name="registry_org_name_id"),
         ),
-        migrations.AlterField(
+        AlterFieldOnPostgreSQL(
             model_name="historicalorganization",
             name="name",
             field=models.CharField(max_length=200, verbose_name="名称"),
         ),
-        migrations.AlterField(
+        AlterFieldOnPostgreSQL(
             model_name="organization",
             name="name",
             field=models.CharField(max_length=200, verbose_name="名称"),
         ),
-        migrations.AlterField(
+        AlterFieldOnPostgreSQL(
             model_name="organization",
             name="supervising_unit",
             field=models.ForeignKey(
