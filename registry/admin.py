@@ -10,7 +10,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_actions import run_on_selection
-from common.admin_changelist import PreservedFiltersChangeListMixin
+from common.admin_changelist import RegisterChangeListMixin
 from common.admin_excel import ExcelImportExportMixin
 from common.admin_filters import filterset_list_filter
 from common.audit import record_personal_read
@@ -105,9 +105,7 @@ IMPORT_SESSION_KEY = "registry_organization_imports"
 
 
 @admin.register(Organization)
-class OrganizationAdmin(
-    PreservedFiltersChangeListMixin, ExcelImportExportMixin, SimpleHistoryAdmin
-):
+class OrganizationAdmin(RegisterChangeListMixin, ExcelImportExportMixin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
     list_display = [
         "name",

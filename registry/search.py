@@ -16,11 +16,11 @@ databases (the embedded SQLite of `make run`) keep Django's icontains.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, TextField, Value
+
+from common.planner import planner_row_estimate
 
 # Longest term the gram index answers; from three characters on the trigram index does.
 SHORT_TERM_MAX = 2
@@ -107,10 +107,4 @@ def short_name_filter(queryset: QuerySet, term: str) -> QuerySet:
 
 
 def _estimated_rows(model, term: str) -> float:
-    sql, params = model._base_manager.filter(NameHasGram("name", term)).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return plan[0]["Plan"]["Plan Rows"]
+    return planner_row_estimate(model._base_manager.filter(NameHasGram("name", term))) or 0.0

@@ -279,6 +279,9 @@ LOGGING = {
 # Large API counts are cached per scope; 0 makes every count exact (common.api.pagination).
 API_COUNT_CACHE_SECONDS = int(os.environ.get("API_COUNT_CACHE_SECONDS", "60"))
 API_COUNT_CACHE_MIN = int(os.environ.get("API_COUNT_CACHE_MIN", "10000"))
+# Admin changelists of the register count exactly up to this many rows, and show the
+# planner's estimate (marked 约) beyond it (common.admin_changelist).
+ADMIN_EXACT_COUNT_LIMIT = int(os.environ.get("ADMIN_EXACT_COUNT_LIMIT", "50000"))
 
 # Credit lists (DOMAIN.md §3): document numbers and the issuing authority. The periods are
 # legal periods (common.policy).

@@ -357,3 +357,22 @@ def test_row_links_of_a_searched_list_keep_its_filters_as_django_would(staff_cli
     assert f'href="{django_url}"' in page
     unfiltered = staff_client.get(CHANGELIST).content.decode()
     assert f'href="{change}"' in unfiltered
+
+
+def test_a_list_beyond_the_exact_count_limit_shows_the_planners_estimate(staff_client, settings):
+    """Within ADMIN_EXACT_COUNT_LIMIT the total is counted; beyond it (here: any list) the
+    planner's estimate is shown, marked 约, and no COUNT(*) runs for it (PostgreSQL)."""
+    OrganizationFactory.create_batch(3, org_type=OrganizationType.SOCIAL_GROUP)
+    page = staff_client.get(CHANGELIST, {"q": "协会"}).content.decode()
+    assert "约 " not in page
+    settings.ADMIN_EXACT_COUNT_LIMIT = 0
+    with CaptureQueriesContext(connection) as ctx:
+        response = staff_client.get(CHANGELIST)
+    page = response.content.decode()
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    if connection.vendor == "postgresql":
+        assert '<p class="paginator">' in page and "约 " in page
+        assert counts == []
+    else:  # no planner estimate: counted as before
+        assert "约 " not in page
+    assert page.count("/change/") >= 3  # the rows themselves are shown
