@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from common.admin_actions import run_on_selection
+from common.admin_changelist import RegisterChangeListMixin
 from oversight.credit import admin_intake  # noqa: F401  (penalties, special letters)
 from oversight.credit.choices import CreditGround, CreditList, DecisionAction
 from oversight.credit.models import (
@@ -136,7 +137,10 @@ def _describe(p: CreditProposal) -> str:
 
 
 @admin.register(CreditProposal)
-class CreditProposalAdmin(admin.ModelAdmin):
+class CreditProposalAdmin(RegisterChangeListMixin, admin.ModelAdmin):
+    # A national first run suggests some 10⁵ proposals: totals beyond the exact-count limit
+    # are estimated, and the unfiltered total is not counted beside a filtered one.
+    show_full_result_count = False
     list_display = [
         "organization",
         "action",
