@@ -71,12 +71,10 @@ def export_job_start(*, model_admin: Any, user: Any, query: str, total: int) -> 
         token,
         {
             "user_id": user.pk,
-            "admin_label": model_admin.opts.label_lower,
             "query": query,
             "state": "queued",
             "done": 0,
             "total": total,
-            "created": time.time(),
         },
     )
     excel_export_job.delay(
