@@ -126,11 +126,7 @@ def annual_report_obstacles(ids: Sequence[int] | None, on: datetime.date) -> dic
         text = texts.get((year, staff, need))
         if text is None:
             text = texts[year, staff, need] = f"{year}年度报告专职工作人员{staff}人，少于{need}人"
-        reasons = result.get(org_id)
-        if reasons is None:
-            result[org_id] = [text]
-        else:
-            reasons.append(text)
+        _add(result, org_id, text)
     return result
 
 

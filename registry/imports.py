@@ -141,9 +141,7 @@ def organizations_import(
         progress=progress,
     )
     if not commit:
-        plan = _plan(sheet, progress=progress)
-        outcome = organizations_bulk_check(registrations=plan.registrations, changes=plan.changes)
-        return _report(plan, outcome)
+        return _checked(_plan(sheet, progress=progress))
     try:
         # The rows to change are read once, locked, to plan the changes; the service
         # re-applies the rules to those locked rows, so that what is checked is what gets
@@ -151,10 +149,7 @@ def organizations_import(
         with transaction.atomic():
             plan = _plan(sheet, progress=progress, lock=True)
             if plan.bad_rows or plan.result.errors:
-                outcome = organizations_bulk_check(
-                    registrations=plan.registrations, changes=plan.changes
-                )
-                return _report(plan, outcome)
+                return _checked(plan)
             outcome = organizations_bulk_write(
                 registrations=plan.registrations,
                 changes=plan.changes,
@@ -172,6 +167,13 @@ def organizations_import(
             written = result.created + result.updated
             progress("written", written, written)
     return result
+
+
+def _checked(plan: _Plan) -> OrganizationImportResult:
+    """The preview, or a file with bad cells: the service's rules applied, nothing written."""
+    return _report(
+        plan, organizations_bulk_check(registrations=plan.registrations, changes=plan.changes)
+    )
 
 
 def _report(plan: _Plan, outcome: BulkOutcome) -> OrganizationImportResult:

@@ -44,17 +44,18 @@ class NameHasGram(Func):
         return sql, (*field_params, *term_params)
 
 
+def _ctid_sql(compiler) -> str:
+    """The physical address column of the query's base table."""
+    return f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.ctid"
+
+
 class _RowAddress(Func):
     """The row's physical address (`ctid`) in the subquery's one table."""
 
     output_field = TextField()  # read only by CtidInArray, never by Python
 
-    def __init__(self):
-        super().__init__()
-
     def as_sql(self, compiler, connection, **extra_context):
-        alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.ctid", ()
+        return _ctid_sql(compiler), ()
 
 
 class CtidInArray(Func):
@@ -69,8 +70,7 @@ class CtidInArray(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         array_sql, array_params = compiler.compile(self.source_expressions[0])
-        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f"{alias}.ctid = ANY({array_sql})", tuple(array_params)
+        return f"{_ctid_sql(compiler)} = ANY({array_sql})", tuple(array_params)
 
 
 def short_name_search_available() -> bool:

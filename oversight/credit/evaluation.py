@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db import connection
-
+from common.bulk_lookup import rows_with_values
 from oversight.credit import rules
 from oversight.credit.choices import ProposalStatus
 from oversight.credit.models import CreditListing, CreditProposal
@@ -32,29 +31,13 @@ class _KeyStatus:
                 )
             )
         decided = {k for k in keys if k in self._listed}
-        for key, status in _proposal_statuses(keys):
+        for key, status in rows_with_values(
+            CreditProposal, "rule_key", keys, ("rule_key", "status")
+        ):
             self.status[key] = status
             if status in (ProposalStatus.APPROVED, ProposalStatus.REJECTED):
                 decided.add(key)
         return decided
-
-
-def _proposal_statuses(keys: list[str]):
-    """(rule key, status) of the proposals with these keys: on PostgreSQL one `= ANY(array)`
-    query (the ORM's IN list prepares each of 10⁵ keys in Python), elsewhere in batches."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rule_key, status FROM {connection.ops.quote_name(CreditProposal._meta.db_table)} "
-                "WHERE rule_key = ANY(%s)",
-                [keys],
-            )
-            yield from cursor.fetchall()
-        return
-    for start in range(0, len(keys), _BATCH):
-        yield from CreditProposal.objects.filter(
-            rule_key__in=keys[start : start + _BATCH]
-        ).values_list("rule_key", "status")
 
 
 def rules_evaluate_for(

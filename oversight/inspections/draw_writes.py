@@ -8,6 +8,7 @@ import io
 
 from simple_history.utils import bulk_create_with_history
 
+from common.bulk_lookup import rows_with_values
 from common.pgcopy import copy_defaults, copy_text_value
 from oversight.inspections import draw as draw_algorithm
 from oversight.inspections.models import (
@@ -18,16 +19,6 @@ from oversight.inspections.models import (
 )
 from registry.models import Organization
 
-_ID_CHUNK = 20000
-
-
-def _ids_by_code(model, field: str, codes: list[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for start in range(0, len(codes), _ID_CHUNK):
-        chunk = codes[start : start + _ID_CHUNK]
-        ids.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, "id"))
-    return ids
-
 
 def _write_inspections(
     *, draw: InspectionDraw, result: draw_algorithm.DrawResult, at: datetime.datetime
@@ -37,22 +28,14 @@ def _write_inspections(
     from django.db import connection
 
     inspector_ids = dict(Inspector.objects.values_list("code", "id"))
+    org_ids = dict(rows_with_values(Organization, "uscc", result.selected, ("uscc", "id")))
     if connection.vendor == "postgresql":
         # bulk_create spent ~85% of a 1M-organization draw preparing values field by field
         # (scripts/bench.py, section draw); COPY of plain text rows does the same writes.
-        # One `= ANY(array)` look-up of the ids instead of chunks of 20,000-item IN lists.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT uscc, id FROM {connection.ops.quote_name(Organization._meta.db_table)} "
-                "WHERE uscc = ANY(%s)",
-                [result.selected],
-            )
-            org_ids = dict(cursor.fetchall())
         _copy_inspections(
             draw=draw, result=result, org_ids=org_ids, inspector_ids=inspector_ids, at=at
         )
         return
-    org_ids = _ids_by_code(Organization, "uscc", result.selected)
     inspections = [
         Inspection(
             draw=draw,

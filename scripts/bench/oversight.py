@@ -267,8 +267,8 @@ _REVIEW_RESULT_SQL = (
 def _ensure_bench_annual_reports(years: range) -> None:
     """Ten years of annual reports for the register, one INSERT … SELECT per missing year,
     with a deterministic hash pattern: ~4% not filed, ~3% late, ~1% unsealed, ~3% with no
-    activity; reviewed as a bureau reviews them (REVIEW_SQL). Bench data only: no history
-    rows. Skips the years already present."""
+    activity; reviewed as a bureau reviews them (_REVIEW_STATUS_SQL, _REVIEW_RESULT_SQL).
+    Bench data only: no history rows. Skips the years already present."""
     import datetime
 
     from django.db import connection
