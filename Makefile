@@ -27,7 +27,8 @@ SQLITE_TESTS := tests/oversight/inspections/test_draw_service.py \
 	tests/common/test_policy.py \
 	tests/common/test_change_tracking.py \
 	tests/partybuilding/test_selectors.py \
-	tests/funding/catalog/test_catalog.py
+	tests/funding/catalog/test_catalog.py \
+	tests/common/test_values_plan.py
 
 .PHONY: run test lint bench install worker beat clean backup restore
 

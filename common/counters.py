@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
+
+
+def _redis_backend() -> RedisCache | None:
+    # `django.core.cache.cache` is a proxy: the backend itself is caches[alias] (per thread).
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    return backend if isinstance(backend, RedisCache) else None
 
 
 def window_hit(key: str, window_seconds: int) -> tuple[int, int]:
     """Count one hit in the window of `key`; returns (hits so far, seconds the window has left)."""
     window_seconds = max(1, int(window_seconds))
-    if isinstance(cache, RedisCache) or isinstance(getattr(cache, "_wrapped", None), RedisCache):
-        backend = getattr(cache, "_wrapped", cache)
+    backend = _redis_backend()
+    if backend is not None:
         full_key = backend.make_and_validate_key(key)
         client = backend._cache.get_client(full_key, write=True)
         pipe = client.pipeline(transaction=True)
@@ -47,8 +53,8 @@ def _fallback_hit(key: str, window_seconds: int) -> tuple[int, int]:
 
 def window_count(key: str) -> int:
     """Hits so far in the current window of `key` (0 when none)."""
-    if isinstance(cache, RedisCache) or isinstance(getattr(cache, "_wrapped", None), RedisCache):
-        backend = getattr(cache, "_wrapped", cache)
+    backend = _redis_backend()
+    if backend is not None:
         full_key = backend.make_and_validate_key(key)
         value = backend._cache.get_client(full_key).get(full_key)
         return int(value or 0)

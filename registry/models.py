@@ -167,11 +167,13 @@ class Organization(ChangeTracked):
             models.Index(fields=["status", "org_type"], name="registry_org_status_type"),
             models.Index(fields=["supervising_unit", "name"], name="registry_org_unit_name"),
             models.Index(fields=["established_on"], name="registry_org_established"),
-            # A department's list (status and type filters, ordered by name) reads its page
-            # and its count from one index (API bench, 1M rows).
+            # A department's list (status and type filters, ordered by name and id) reads its
+            # page and its count from one index (API bench, 1M rows). The id ends the key so
+            # the page stops after 50 entries even where many organizations share a name;
+            # without it, PostgreSQL sorted every entry of the first name (1,356 at 1M).
             models.Index(
-                fields=["supervising_unit", "status", "org_type", "name"],
-                name="registry_org_unit_status_type",
+                fields=["supervising_unit", "status", "org_type", "name", "id"],
+                name="registry_org_unit_list",
             ),
         ]
         constraints = [

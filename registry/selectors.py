@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 
 from .choices import LifecycleDecisionKind
 from .models import LifecycleDecision, Organization, Rating
@@ -27,12 +28,14 @@ def organization_counts_registered_on(*, day: datetime.date) -> dict[str, int]:
     }
 
 
-def current_rating_subquery(*, field: str = "grade", on: datetime.date) -> Subquery:
-    """The grade (or another field) of the rating valid on `on`, for annotation."""
+def current_rating_subquery(*, on: datetime.date) -> Subquery:
+    """The rating valid on `on` as `{"grade", "expires_on"}` (an ISO date), or NULL, for
+    annotation: one correlated subquery per row instead of one per value."""
     return Subquery(
         Rating.objects.filter(organization=OuterRef("pk"), valid_from__lte=on, expires_on__gte=on)
         .order_by("-awarded_on")
-        .values(field)[:1]
+        .values(rating=JSONObject(grade="grade", expires_on="expires_on"))[:1],
+        output_field=JSONField(),
     )
 
 

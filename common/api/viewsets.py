@@ -21,6 +21,7 @@ from common.api.changes import (
     if_none_match,
     representation_etag,
 )
+from common.api.values import values_plan
 
 # HTTP method → the Django permission action (and `restrict()` action) it needs.
 HTTP_ACTIONS = {
@@ -118,7 +119,28 @@ class ScopedWriteMixin:
         self._save_within_scope(serializer)
 
 
-class ScopedReadOnlyModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class ValuesListModelMixin(mixins.ListModelMixin):
+    """DRF's list, with the page read as `values_list` rows and rendered by the serializer's
+    values plan when it has one (common.api.values): same body, no model instances."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        plan = None
+        if getattr(self.paginator, "cursor_query_param", None) not in request.query_params:
+            plan = values_plan(self.get_serializer_class(), queryset)
+        if plan is None:
+            page = self.paginate_queryset(queryset)
+            if page is None:
+                return Response(self.get_serializer(queryset, many=True).data)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        rows = queryset.values_list(*plan.columns)
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(plan.rows(rows))
+        return self.get_paginated_response(plan.rows(page))
+
+
+class ScopedReadOnlyModelViewSet(ValuesListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """List and detail of a scoped model."""
 
 
@@ -126,7 +148,7 @@ class ScopedModelViewSet(
     ScopedWriteMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    mixins.ListModelMixin,
+    ValuesListModelMixin,
     mixins.RetrieveModelMixin,
     ScopedViewSet,
 ):

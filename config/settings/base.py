@@ -178,7 +178,7 @@ SCOPE_UNIT_MODEL = "registry.SupervisingUnit"
 # throttle counts per token across processes), otherwise memory of the one process.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "common.cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

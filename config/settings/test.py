@@ -23,7 +23,7 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.cache.RedisCache",
         "LOCATION": REDIS_URL,
         # One namespace per test process: counts and throttle buckets cached by an earlier run
         # (whose pks a recreated database reuses) must not leak into this one.

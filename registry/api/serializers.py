@@ -37,14 +37,22 @@ class CurrentRatingSerializer(serializers.Serializer):
     expires_on = serializers.DateField(help_text="有效期至")
 
 
+@extend_schema_field(CurrentRatingSerializer(allow_null=True))
+class CurrentRatingField(serializers.JSONField):
+    """The `current_rating` annotation (registry.selectors.current_rating_subquery), as the
+    database built it."""
+
+
 class OrganizationSerializer(FastRepresentationMixin, serializers.ModelSerializer):
-    """社会组织. Reads annotations of `registry.api.views.organization_api_queryset`."""
+    """社会组织. Reads the `current_rating` annotation of `OrganizationViewSet.get_queryset`."""
 
     org_type_display = ChoiceLabelField(source="org_type")
     status_display = ChoiceLabelField(source="status")
     industry_category = IndustryCategoryBriefSerializer(read_only=True)
     supervising_unit = SupervisingUnitBriefSerializer(read_only=True, allow_null=True)
-    current_rating = serializers.SerializerMethodField(help_text="当前有效的等级评估；无则为 null")
+    current_rating = CurrentRatingField(
+        read_only=True, allow_null=True, help_text="当前有效的等级评估；无则为 null"
+    )
 
     class Meta:
         model = Organization
@@ -71,13 +79,6 @@ class OrganizationSerializer(FastRepresentationMixin, serializers.ModelSerialize
             "updated_at",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(CurrentRatingSerializer(allow_null=True))
-    def get_current_rating(self, obj: Organization) -> dict | None:
-        grade = getattr(obj, "current_rating_grade", None)
-        if grade is None:
-            return None
-        return {"grade": grade, "expires_on": obj.current_rating_expires_on.isoformat()}
 
 
 class SupervisingUnitSerializer(FastRepresentationMixin, serializers.ModelSerializer):

@@ -81,10 +81,7 @@ class OrganizationViewSet(StreamingExportMixin, ScopedReadOnlyModelViewSet):
             super()
             .get_queryset()
             .select_related("industry_category", "supervising_unit")
-            .annotate(
-                current_rating_grade=current_rating_subquery(on=today),
-                current_rating_expires_on=current_rating_subquery(field="expires_on", on=today),
-            )
+            .annotate(current_rating=current_rating_subquery(on=today))
         )
 
 

@@ -4,6 +4,7 @@ authentication throttled per address, and an API throttle that never over-admits
 from __future__ import annotations
 
 import threading
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -113,3 +114,27 @@ def test_api_throttle_never_over_admits_under_16_threads(monkeypatch):
     for t in threads:
         t.join()
     assert sum(admitted) == limit  # 640 tries: exactly the limit gets through
+
+
+def test_window_hit_is_one_redis_transaction_with_the_windows_expiry():
+    # Under Redis the counter is INCR + EXPIRE NX in one MULTI: no `:started` companion key,
+    # which only the in-process fallback (make run) writes.
+    from django.core.cache import cache, caches
+
+    from common.counters import window_count, window_hit
+
+    key = f"test-window-{uuid.uuid4().hex}"
+    assert [window_hit(key, 60)[0] for _ in range(3)] == [1, 2, 3]
+    assert window_count(key) == 3
+    backend = caches["default"]
+    full_key = backend.make_and_validate_key(key)
+    assert 0 < backend._cache.get_client(full_key).ttl(full_key) <= 60
+    assert cache.get(f"{key}:started") is None
+
+
+def test_the_redis_cache_reuses_one_client_per_pool():
+    from django.core.cache import caches
+
+    client = caches["default"]._cache
+    assert client.get_client("a") is client.get_client("b")
+    assert client.get_client("a", write=True) is client.get_client("b", write=True)
