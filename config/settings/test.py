@@ -8,7 +8,11 @@ from .base import *  # noqa: F403
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/socialorg")
+        os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/socialorg"),
+        # Tests open one connection per thread; the bench's gunicorn (scripts/bench) keeps
+        # its connections as a deployment does (base.py), or it would time a new connection
+        # per request.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -209,7 +209,7 @@ def start_gunicorn(workers: int | None = None) -> tuple[subprocess.Popen, int, i
         "TEST_DATABASE_URL": _database_url(),
         # Throttling stays on (its cache round trip is part of the cost) but cannot trip.
         "API_THROTTLE_RATE": "100000000/min",
-        "CONN_MAX_AGE": "600",
+        "CONN_MAX_AGE": "60",  # as deployed (config/settings/base.py)
     }
     workers = workers or (2 * (os.cpu_count() or 1) + 1)
     proc = subprocess.Popen(
@@ -217,11 +217,11 @@ def start_gunicorn(workers: int | None = None) -> tuple[subprocess.Popen, int, i
             sys.executable,
             "-m",
             "gunicorn",
+            # The deployed settings (worker class, timeout), on loopback.
+            f"--config={BASE_DIR / 'config' / 'gunicorn.conf.py'}",
             "scripts.bench.floor_wsgi:application",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
-            "--worker-class=gthread",
-            "--threads=4",
             "--log-level=warning",
         ],
         cwd=BASE_DIR,
