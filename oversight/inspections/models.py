@@ -211,14 +211,22 @@ class Inspection(ChangeTracked):
 
     scope_unit_path = "organization__supervising_unit"
 
+    # No index of their own: a draw writes ~100k inspections in one transaction, and every
+    # index is paid per row. The draw's rows are found by the unique (draw, organization) and
+    # (draw, position) indexes, an organization's by (organization, draw).
     draw = models.ForeignKey(
-        InspectionDraw, verbose_name="抽查", on_delete=models.PROTECT, related_name="inspections"
+        InspectionDraw,
+        verbose_name="抽查",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        db_index=False,
     )
     organization = models.ForeignKey(
         Organization,
         verbose_name="社会组织",
         on_delete=models.PROTECT,
         related_name="inspections",
+        db_index=False,
     )
     position = models.PositiveIntegerField("抽中顺序")
     stratum = models.CharField("分层", max_length=100, blank=True)
@@ -243,7 +251,10 @@ class Inspection(ChangeTracked):
     rectification_deadline = models.DateField("整改期限", null=True, blank=True)
     rectification_verified_on = models.DateField("整改核实日期", null=True, blank=True)
     published_on = models.DateField("结果公示日期", null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The history is read by inspection (its id); nothing looks it up by draw or organization.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], no_db_index=["draw", "organization"]
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -281,8 +292,13 @@ class InspectionAssignment(models.Model):
 
     scope_unit_path = "inspection__organization__supervising_unit"
 
+    # Indexed by the unique (inspection, inspector) index, which leads with it.
     inspection = models.ForeignKey(
-        Inspection, verbose_name="抽查检查", on_delete=models.PROTECT, related_name="assignments"
+        Inspection,
+        verbose_name="抽查检查",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        db_index=False,
     )
     inspector = models.ForeignKey(
         Inspector, verbose_name="检查人员", on_delete=models.PROTECT, related_name="assignments"
