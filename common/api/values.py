@@ -13,7 +13,7 @@ Only what is rendered the same way by construction takes this path: fields of DR
 classes (or subclasses that keep their `to_representation` and `get_attribute`) reading one
 model column or one annotation of the queryset, `ChoiceLabelField`, and nested serializers
 made of such fields. A serializer with anything else (method fields, dotted or `*` sources,
-relations, its own `to_representation`, fields that depend on the request) returns no plan
+relations, its own `to_representation`, fields chosen per instance or request) returns no plan
 and lists through DRF unchanged; so do keyset (`?cursor=`) pages and DISTINCT querysets.
 `tests/common/test_values_plan.py` renders the same rows both ways and compares them.
 """
@@ -155,12 +155,23 @@ def _build(serializer_class, model, annotations) -> ValuesPlan | None:
     return ValuesPlan(columns=tuple(columns), parts=tuple(parts))
 
 
+# What decides a serializer's fields per instance. The plan is built once, from an instance
+# without request or context, so a serializer that overrides any of these (say, to drop a
+# field for departments) must keep DRF's path, which builds its fields per request.
+_FIELDS_PER_INSTANCE = ("__init__", "get_fields", "fields", "_readable_fields", "get_field_names")
+
+
 def _renders_plainly(serializer, model) -> bool:
     meta = getattr(serializer, "Meta", None)
+    cls = type(serializer)
     return (
         isinstance(serializer, serializers.ModelSerializer)
         and getattr(meta, "model", None) is model
-        and type(serializer).to_representation in _SERIALIZER_RENDERERS
+        and cls.to_representation in _SERIALIZER_RENDERERS
+        and all(
+            getattr(cls, name) is getattr(serializers.ModelSerializer, name)
+            for name in _FIELDS_PER_INSTANCE
+        )
     )
 
 

@@ -153,9 +153,30 @@ class _WithProperty(serializers.ModelSerializer):
         fields = ["uscc", "registered"]
 
 
+class _FieldsByCaller(serializers.ModelSerializer):
+    """Drops the phone for departments: fields chosen per request."""
+
+    class Meta:
+        model = Organization
+        fields = ["uscc", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None or not request.user.is_staff:
+            self.fields.pop("phone")
+
+
 @pytest.mark.parametrize(
     "serializer_class",
-    [_WithMethodField, _OwnRepresentation, _WithCustomField, _WithDottedSource, _WithProperty],
+    [
+        _WithMethodField,
+        _OwnRepresentation,
+        _WithCustomField,
+        _WithDottedSource,
+        _WithProperty,
+        _FieldsByCaller,
+    ],
 )
 def test_fields_not_read_from_one_column_keep_drfs_path(serializer_class):
     assert values_plan(serializer_class, Organization.objects.all()) is None
