@@ -47,14 +47,12 @@ def copy_update(model: Any, *, rows: Sequence[Any], fields: Sequence[str], temp:
             f"CREATE TEMPORARY TABLE {qn(temp)} ON COMMIT DROP AS "
             f"SELECT id, {', '.join(columns)} FROM {table} WITH NO DATA"
         )
+        convert = [(f.attname, _copy_converter(f)) for f in concrete]
         buffer = io.StringIO()
         write = buffer.write
         for obj in rows:
             values = [copy_text_value(obj.pk)]
-            values.extend(
-                copy_text_value(f.get_db_prep_save(getattr(obj, f.attname), connection))
-                for f in concrete
-            )
+            values.extend(copy_text_value(plain(getattr(obj, name))) for name, plain in convert)
             write("\t".join(values) + "\n")
         buffer.seek(0)
         cursor.copy_expert(f"COPY {qn(temp)} (id, {', '.join(columns)}) FROM STDIN", buffer)
@@ -139,8 +137,23 @@ def copy_defaults(model: Any, *, known: Collection[str]) -> tuple[list[str], str
         for f in model._meta.concrete_fields
         if not (f.primary_key or f.attname in known or f.has_db_default())
     ]
-    tail = "".join("\t" + copy_text_value(_copy_converter(f)(f.get_default())) for f in fields)
+    tail = "".join(
+        "\t" + copy_text_value(_copy_converter(f)(_copy_default(model, f))) for f in fields
+    )
     return [f.column for f in fields], tail
+
+
+def _copy_default(model: Any, field: Any) -> Any:
+    """What Django would save in `field` when the writer gives nothing: now for auto_now(_add)
+    fields, else the field's default; a NOT NULL field without one is the writer's to fill."""
+    from django.utils import timezone
+
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return timezone.now()
+    value = field.get_default()
+    if value is None and not field.null:
+        raise ValueError(f"{model.__name__}.{field.name} 没有默认值：COPY 的写入方须给出它的值。")
+    return value
 
 
 def _copy_rows(model: Any, rows: Sequence[dict]) -> tuple[str, io.StringIO]:

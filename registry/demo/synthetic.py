@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from common.pgcopy import copy_text_value, history_insert_select
+from common.pgcopy import copy_defaults, copy_text_value, history_insert_select
 from registry.choices import (
     LifecycleStatus,
     OrganizationType,
@@ -227,25 +227,6 @@ SYNTHETIC_COLUMNS = (
 )
 
 
-def _other_columns(model, known: set[str]) -> list[tuple[str, object]]:
-    """Columns a COPY must fill that the generator does not know (created_at, fields added
-    later) with their model default, so a new field with a default does not break the seed."""
-    extra = []
-    for f in model._meta.concrete_fields:
-        if f.attname in known or f.primary_key:
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = timezone.now()
-        elif f.has_default() or f.null:
-            value = f.get_default()
-        else:
-            raise RuntimeError(
-                f"{model.__name__}.{f.name} 没有默认值，seed_demo --orgs 需要为它生成数据。"
-            )
-        extra.append((f.column, f.get_db_prep_save(value, connection)))
-    return extra
-
-
 @dataclass(frozen=True)
 class SyntheticSeedResult:
     requested: int
@@ -280,9 +261,9 @@ def _synthetic_copy(rows: _SyntheticRows, start: int, stop: int, log) -> None:
     hist_table = Organization.history.model._meta.db_table
     qn = connection.ops.quote_name
     now = timezone.now()
-    extra = _other_columns(Organization, set(SYNTHETIC_COLUMNS))
-    columns = ["id", *SYNTHETIC_COLUMNS, *(c for c, _ in extra)]
-    extra_text = "".join("\t" + copy_text_value(v) for _, v in extra)
+    # Columns the generator does not know (created_at, fields added later) get their defaults.
+    extra_columns, extra_text = copy_defaults(Organization, known=set(SYNTHETIC_COLUMNS))
+    columns = ["id", *SYNTHETIC_COLUMNS, *extra_columns]
 
     with connection.cursor() as cursor:
         next_id = _reserve_ids(cursor, org_table=org_table, count=stop - start)
