@@ -23,6 +23,7 @@ from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -40,7 +41,7 @@ from .admin_export_jobs import (
 )
 from .audit import record
 from .audit_models import AuditAction
-from .excel import XLSX_CONTENT_TYPE, ExcelFormatError
+from .excel import XLSX_CONTENT_TYPE, ExcelFormatError, SheetMemo
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 IMPORT_STORAGE_PREFIX = "imports/pending/"
@@ -363,8 +364,12 @@ class ExcelImportExportMixin:
         extra = {"progress": _progress_reporter(token, phase)}
         if not self.excel_import_reports_progress:
             extra = {}
+        # The preview parses the file and keeps the sheet beside it; the commit reads that
+        # instead of parsing the same file again (common.excel.SheetMemo).
+        memo = _stored_sheet_memo(name) if phase == COMMIT else SheetMemo()
         try:
             with default_storage.open(name, "rb") as fh:
+                fh.sheet_memo = memo
                 result = self.excel_import(fileobj=fh, actor=actor, commit=phase == COMMIT, **extra)
         except FileNotFoundError:
             return {"error": "导入预览已失效（已过期、已导入或已被取消），请重新上传文件。"}
@@ -372,6 +377,8 @@ class ExcelImportExportMixin:
             return {"error": exc.message}
         else:
             keep = phase == PREVIEW and result.is_valid and self.excel_import_pending(result)
+            if keep and memo.sheet is not None:
+                _store_sheet_memo(name, memo)
             if phase == COMMIT and result.committed:
                 record(
                     action=AuditAction.IMPORT,
@@ -383,7 +390,7 @@ class ExcelImportExportMixin:
             return {"result": result}
         finally:
             if not keep:
-                default_storage.delete(name)
+                _delete_upload(name)
 
     # ------------------------------------------------------------------ stored uploads
 
@@ -420,12 +427,39 @@ class ExcelImportExportMixin:
         if pending.pop(token, None) is not None:
             request.session[self.excel_session_key] = pending
         if _TOKEN_RE.match(token or ""):
-            default_storage.delete(self.excel_upload_name(token))
+            _delete_upload(self.excel_upload_name(token))
 
     def _import_prune(self) -> None:
         # Previews that were never confirmed leave files behind; sweep them on later uploads.
         folder = self.excel_upload_name("x" * 32).rsplit("/", 1)[0]
         stored_files_prune(folder, seconds=self.excel_ttl_seconds)
+
+
+def _memo_name(upload_name: str) -> str:
+    return upload_name + ".sheet"
+
+
+def _stored_sheet_memo(upload_name: str) -> SheetMemo | None:
+    """The sheet the preview parsed, if it is there and signed by this deployment."""
+    try:
+        with default_storage.open(_memo_name(upload_name), "rb") as fh:
+            return SheetMemo.loads(fh.read())
+    except FileNotFoundError:
+        return None
+
+
+def _store_sheet_memo(upload_name: str, memo: SheetMemo) -> None:
+    try:
+        data = memo.dumps()
+    except TypeError:  # a cell of a type the memo does not keep: the commit parses again
+        return
+    default_storage.delete(_memo_name(upload_name))
+    default_storage.save(_memo_name(upload_name), ContentFile(data))
+
+
+def _delete_upload(upload_name: str) -> None:
+    default_storage.delete(upload_name)
+    default_storage.delete(_memo_name(upload_name))
 
 
 def _job_key(token: str, phase: str) -> str:

@@ -260,6 +260,99 @@ def _check_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> No
                 )
 
 
+class SheetMemo:
+    """A parsed sheet kept between the phases of one import (see xlsx_read).
+
+    `dumps()` gives signed, compressed JSON to store beside the upload; `loads()` returns
+    None for anything not signed by this deployment's key (a tampered or foreign file is
+    parsed again from the upload instead of trusted). Cell values are what openpyxl reads:
+    text, numbers, booleans, dates and times, or nothing."""
+
+    salt = "common.excel.SheetMemo"
+
+    def __init__(self, sheet: Sheet | None = None) -> None:
+        self.sheet = sheet
+
+    def reuse(
+        self,
+        *,
+        columns: Sequence[str],
+        required: Sequence[str],
+        max_rows: int | None,
+        progress: Progress | None,
+    ) -> Sheet:
+        sheet = self.sheet
+        _check_headers(
+            list(sheet.headers), known=set(columns), columns=columns, required=required, row=1
+        )
+        if max_rows is not None and len(sheet.rows) > max_rows:
+            raise ExcelFormatError(f"数据行超过 {max_rows} 行，请拆分后分批导入。")
+        if progress is not None:
+            progress("read", len(sheet.rows), len(sheet.rows))
+        return sheet
+
+    def dumps(self) -> bytes:
+        from django.core import signing
+
+        sheet = self.sheet
+        payload = {
+            "h": sheet.headers,
+            "r": [
+                [
+                    row.number,
+                    {k: _memo_value(v) for k, v in row.values.items()},
+                    sorted(row.refused),
+                ]
+                for row in sheet.rows
+            ],
+            "e": [[e.row, e.column, e.message] for e in sheet.errors],
+        }
+        return signing.dumps(payload, salt=self.salt, compress=True).encode("ascii")
+
+    @classmethod
+    def loads(cls, data: bytes) -> SheetMemo | None:
+        from django.core import signing
+
+        try:
+            payload = signing.loads(data.decode("ascii"), salt=cls.salt)
+        except (signing.BadSignature, UnicodeDecodeError, ValueError):
+            return None
+        rows = [
+            SheetRow(number, {k: _memo_cell(v) for k, v in values.items()}, frozenset(refused))
+            for number, values, refused in payload["r"]
+        ]
+        errors = [RowError(row, column, message) for row, column, message in payload["e"]]
+        return cls(Sheet(headers=payload["h"], rows=rows, errors=errors))
+
+
+# Cell values that JSON has no type for, tagged as [tag, text]; a cell is never a list.
+_MEMO_TYPES = (
+    ("dt", datetime.datetime, datetime.datetime.fromisoformat),
+    ("d", datetime.date, datetime.date.fromisoformat),
+    ("t", datetime.time, datetime.time.fromisoformat),
+)
+
+
+def _memo_value(value: Any) -> Any:
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    for tag, kind, _parse in _MEMO_TYPES:
+        if isinstance(value, kind):
+            return [tag, value.isoformat()]
+    if isinstance(value, datetime.timedelta):
+        return ["td", value.total_seconds()]
+    raise TypeError(f"cannot keep a {type(value).__name__} cell in a sheet memo")
+
+
+def _memo_cell(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    tag, text = value
+    if tag == "td":
+        return datetime.timedelta(seconds=text)
+    return next(parse for t, _kind, parse in _MEMO_TYPES if t == tag)(text)
+
+
 def xlsx_read(
     fileobj: IO[bytes],
     *,
@@ -275,7 +368,31 @@ def xlsx_read(
     cannot be used at all. Formula cells (and text starting with “=”) are refused cell by
     cell in `Sheet.errors`: a formula's value is whatever Excel last computed, not data
     someone entered, and it would execute again when the sheet is re-opened.
+
+    An import that runs in two phases (the preview, then the commit of the same stored
+    upload) parses the file once: a `SheetMemo` set as the file's `sheet_memo` attribute
+    keeps what the first phase read, and the second phase reads the memo instead
+    (common.admin_excel stores it beside the upload, signed).
     """
+    memo = getattr(fileobj, "sheet_memo", None)
+    if memo is not None and memo.sheet is not None:
+        return memo.reuse(columns=columns, required=required, max_rows=max_rows, progress=progress)
+    sheet = _xlsx_parse(
+        fileobj, columns=columns, required=required, max_rows=max_rows, progress=progress
+    )
+    if memo is not None:
+        memo.sheet = sheet
+    return sheet
+
+
+def _xlsx_parse(
+    fileobj: IO[bytes],
+    *,
+    columns: Sequence[str],
+    required: Sequence[str],
+    max_rows: int | None,
+    progress: Progress | None,
+) -> Sheet:
     _check_archive(fileobj)
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=False)

@@ -189,36 +189,45 @@ def _import_file(n: int) -> io.BytesIO | None:
 
 
 def _timed_import(*, edited: io.BytesIO, n: int) -> tuple[float, float, object]:
-    """Preview, then commit inside a transaction rolled back afterwards (the bench database
-    stays as generated); returns both times and the commit's result."""
+    """The admin's import as a clerk runs it: the upload stored, the preview (which keeps
+    the parsed sheet beside it), then the commit of the same upload inside a transaction
+    rolled back afterwards (the bench database stays as generated). Each phase runs the
+    admin's own worker code (`excel_import_run`), storage round trips included. Best of two
+    rounds; returns both times and the commit's result."""
+    import secrets
+
+    from django.contrib import admin
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
     from django.db import transaction
 
-    from registry.imports import organizations_import
+    from common.admin_excel import COMMIT, PREVIEW
+    from registry.models import Organization
 
-    edited.seek(0)
-    began = time.perf_counter()
-    preview = organizations_import(fileobj=edited, commit=False)
-    preview_seconds = time.perf_counter() - began
-    line(
-        "preview (commit=False)",
-        f"{preview_seconds:,.1f} s  ({len(preview.errors)} errors)",
-    )
-
-    # Best of two, each rolled back: the first commit of a bench run also reads the index
-    # pages of 10,000 rows from disk (16 s against 4 s warm on this machine), which says
-    # more about the bench's cold cache than about the import.
-    attempts = []
+    model_admin = admin.site._registry[Organization]
+    previews, commits = [], []
+    # Best of two rounds, each rolled back: the first commit of a bench run also reads the
+    # index pages of 10,000 rows from disk, which says more about the bench's cold cache
+    # than about the import.
     for _ in range(2):
-        edited.seek(0)
+        token = secrets.token_urlsafe(32)
+        default_storage.save(model_admin.excel_upload_name(token), ContentFile(edited.getvalue()))
+        began = time.perf_counter()
+        preview = model_admin.excel_import_run(token=token, actor=None, phase=PREVIEW)["result"]
+        previews.append(time.perf_counter() - began)
         with transaction.atomic():
             began = time.perf_counter()
-            result = organizations_import(fileobj=edited, commit=True)
-            attempts.append(time.perf_counter() - began)
+            result = model_admin.excel_import_run(token=token, actor=None, phase=COMMIT)["result"]
+            commits.append(time.perf_counter() - began)
             transaction.set_rollback(True)
-    seconds = min(attempts)
+    preview_seconds, seconds = min(previews), min(commits)
     line(
-        "import (commit=True), best of 2",
-        f"{seconds:,.1f} s  (first {attempts[0]:,.1f} s; {n / seconds:,.0f} rows/s; created "
+        "preview, best of 2",
+        f"{preview_seconds:,.2f} s  (first {previews[0]:,.2f} s; {len(preview.errors)} errors)",
+    )
+    line(
+        "commit, best of 2",
+        f"{seconds:,.2f} s  (first {commits[0]:,.2f} s; {n / seconds:,.0f} rows/s; created "
         f"{result.created:,}, updated {result.updated:,}, errors {len(result.errors):,}; "
         "rolled back)",
     )
@@ -236,13 +245,15 @@ def bench_import(args: argparse.Namespace, figures: dict) -> None:
     floor = min(_read_floor(edited.getvalue()) for _ in range(2))
     preview_seconds, seconds, result = _timed_import(edited=edited, n=n)
     compare(figures, "import_preview_vs_floor", "preview vs read floor", preview_seconds, floor)
-    compare(figures, "import_commit_vs_floor", "commit vs read floor", seconds, floor, goal=3)
+    compare(figures, "import_commit_vs_floor", "commit vs read floor", seconds, floor)
+    # Issue 14's goal is for the import a clerk runs: the preview and the commit together.
     compare(
         figures,
         "import_total_vs_floor",
         "preview + commit vs read floor",
         preview_seconds + seconds,
         floor,
+        goal=3,
     )
     figures.update(
         import_rows=n,

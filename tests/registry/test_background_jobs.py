@@ -198,3 +198,80 @@ def _wait_until_blocked_on(cursor, table: str, timeout: float = 60.0) -> None:
 
 
 # ---------------------------------------------------------------------------- name search
+
+
+# ---------------------------------------------------------------------------- parse once
+
+
+def _stored_upload(orgs, phone: str) -> tuple[str, str]:
+    token = admin_excel.secrets.token_urlsafe(32)
+    name = f"imports/pending/registry_organization/{token}.xlsx"
+    default_storage.save(name, ContentFile(_phone_sheet(orgs, phone).getvalue()))
+    return token, name
+
+
+def _registry_admin():
+    from django.contrib import admin
+
+    return admin.site._registry[Organization]
+
+
+@pytest.mark.django_db
+def test_the_commit_reads_the_sheet_the_preview_parsed(staff_user):
+    orgs = OrganizationFactory.create_batch(3)
+    token, name = _stored_upload(orgs, "0755-5")
+    model_admin = _registry_admin()
+    preview = model_admin.excel_import_run(token=token, actor=staff_user, phase="preview")
+    assert preview["result"].to_update == 3
+    assert default_storage.exists(name + ".sheet")
+    # The upload itself is no longer read: garbage in its place changes nothing.
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(b"not a workbook"))
+    committed = model_admin.excel_import_run(token=token, actor=staff_user, phase="commit")
+    assert committed["result"].committed and committed["result"].updated == 3
+    assert Organization.objects.filter(phone="0755-5").count() == 3
+    assert not default_storage.exists(name) and not default_storage.exists(name + ".sheet")
+
+
+@pytest.mark.django_db
+def test_a_tampered_sheet_memo_is_ignored_and_the_upload_parsed_again(staff_user):
+    orgs = OrganizationFactory.create_batch(2)
+    token, name = _stored_upload(orgs, "0755-6")
+    model_admin = _registry_admin()
+    model_admin.excel_import_run(token=token, actor=staff_user, phase="preview")
+    with default_storage.open(name + ".sheet", "rb") as fh:
+        signed = fh.read()
+    # Someone with write access to the storage swaps a phone number in the memo: the
+    # signature no longer matches, so the commit trusts the upload instead.
+    forged = signed.replace(b"0755-6", b"0755-X")
+    default_storage.delete(name + ".sheet")
+    default_storage.save(name + ".sheet", ContentFile(forged))
+    committed = model_admin.excel_import_run(token=token, actor=staff_user, phase="commit")
+    assert committed["result"].updated == 2
+    assert Organization.objects.filter(phone="0755-6").count() == 2
+
+
+def test_sheet_memo_keeps_every_kind_of_cell():
+    import datetime
+
+    from common.excel import RowError, Sheet, SheetMemo, SheetRow
+
+    values = {
+        "文本": "福田",
+        "整数": 3,
+        "小数": 2.5,
+        "是否": True,
+        "空": None,
+        "日期时间": datetime.datetime(2024, 3, 1, 9, 30),
+        "日期": datetime.date(2024, 3, 1),
+        "时间": datetime.time(9, 30),
+        "时长": datetime.timedelta(hours=2),
+    }
+    sheet = Sheet(
+        headers=list(values),
+        rows=[SheetRow(2, values, frozenset({"公式"}))],
+        errors=[RowError(2, "公式", "不接受公式")],
+    )
+    again = SheetMemo.loads(SheetMemo(sheet).dumps()).sheet
+    assert again == sheet
+    assert SheetMemo.loads(b"forged") is None
