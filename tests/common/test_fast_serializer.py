@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from rest_framework import serializers
 
 from common.api.fast import FastRepresentationMixin
 from registry.api.serializers import OrganizationSerializer
 from registry.api.views import OrganizationViewSet
-from registry.models import Organization, Rating
-from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
+from registry.models import Organization
+from tests.registry.factories import make_varied_register
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +26,7 @@ def _drf_twin(serializer_class):
 
 
 def test_organization_list_rows_are_identical_to_drf(rf):
-    unit = SupervisingUnitFactory()
-    OrganizationFactory(supervising_unit=unit, registered_capital=Decimal("30000.5"))
-    OrganizationFactory(
-        supervising_unit=None, status="deregistered", deregistered_on=datetime.date(2024, 1, 2)
-    )
-    rated = OrganizationFactory(supervising_unit=unit)
-    Rating.objects.create(
-        organization=rated,
-        grade="4A",
-        awarded_on=datetime.date(2024, 1, 1),
-        expires_on=datetime.date(2099, 1, 1),
-    )
+    make_varied_register()
     view = OrganizationViewSet()
     view._scope_applied = True
     view.queryset = Organization.objects.all()

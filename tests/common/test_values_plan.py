@@ -17,9 +17,13 @@ from common.testing.api import make_department_user, make_staff_user, token_clie
 from oversight.annual_reports.api import AnnualReportSerializer, AnnualReportViewSet
 from registry.api.serializers import OrganizationSerializer, SupervisingUnitBriefSerializer
 from registry.api.views import OrganizationViewSet
-from registry.models import Organization, Rating
+from registry.models import Organization
 from tests.oversight.test_api import make_report
-from tests.registry.factories import OrganizationFactory, SupervisingUnitFactory
+from tests.registry.factories import (
+    OrganizationFactory,
+    SupervisingUnitFactory,
+    make_varied_register,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,24 +35,8 @@ def _list_queryset(viewset_class):
     return view.get_queryset().order_by("pk")
 
 
-def _varied_register():
-    unit = SupervisingUnitFactory()
-    OrganizationFactory(supervising_unit=unit, registered_capital=Decimal("30000.5"))
-    OrganizationFactory(
-        supervising_unit=None, status="deregistered", deregistered_on=datetime.date(2024, 1, 2)
-    )
-    rated = OrganizationFactory(supervising_unit=unit, business_scope="")
-    Rating.objects.create(
-        organization=rated,
-        grade="4A",
-        awarded_on=datetime.date(2024, 1, 1),
-        expires_on=datetime.date(2099, 1, 1),
-    )
-    return unit
-
-
 def test_organization_rows_equal_the_serializers():
-    _varied_register()
+    make_varied_register()
     queryset = _list_queryset(OrganizationViewSet)
     plan = values_plan(OrganizationSerializer, queryset)
     assert plan is not None
@@ -75,7 +63,7 @@ def test_annual_report_rows_equal_the_serializers():
 
 
 def test_the_department_list_builds_no_model_instances():
-    unit = _varied_register()
+    unit = make_varied_register()
     built = []
 
     def count(sender, **kwargs):
@@ -94,7 +82,7 @@ def test_the_department_list_builds_no_model_instances():
 
 
 def test_a_keyset_page_renders_the_same_rows():
-    _varied_register()
+    make_varied_register()
     client = token_client(make_staff_user(perms=["registry.view_organization"]))
     page = client.get("/api/v1/organizations/").json()["results"]
     keyset = client.get("/api/v1/organizations/", {"cursor": ""}).json()["results"]

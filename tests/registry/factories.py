@@ -76,6 +76,23 @@ class RatingFactory(factory.django.DjangoModelFactory):
     awarded_on = datetime.date(2023, 6, 1)
 
 
+def make_varied_register() -> SupervisingUnit:
+    """Three organizations that take every branch of a register row's rendering: a decimal
+    capital, no supervising unit and a deregistration date, a current 4A rating and an empty
+    business scope. Returns the unit of the two that have one."""
+    unit = SupervisingUnitFactory()
+    OrganizationFactory(supervising_unit=unit, registered_capital="30000.5")
+    OrganizationFactory(
+        supervising_unit=None, status="deregistered", deregistered_on=datetime.date(2024, 1, 2)
+    )
+    RatingFactory(
+        organization=OrganizationFactory(supervising_unit=unit, business_scope=""),
+        grade="4A",
+        awarded_on=datetime.date(2024, 1, 1),
+    )
+    return unit
+
+
 def xlsx_file(rows: list[list], headers: list[str] | None = None, name: str = "名录.xlsx"):
     """An in-memory .xlsx with a header row and `rows`, as a user would build it in Excel."""
     import io
