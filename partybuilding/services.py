@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from common.actors import saved_user
+from common.history import history_stamp
 from registry.models import Organization
 
 from .choices import MemberCountSource
@@ -40,13 +40,6 @@ CHANGEABLE_FIELDS = (
     "has_branch_committee",
     "approval_doc_no",
 )
-
-
-def _stamp(obj: Any, actor: Any, reason: str) -> None:
-    # simple-history reads these when the write happens outside a request.
-    if saved_user(actor) is not None:
-        obj._history_user = actor
-    obj._change_reason = reason
 
 
 def _org_names(ids: set[int]) -> dict[int, str]:
@@ -155,13 +148,13 @@ def party_organization_create(
     # Lock the organizations: two clerks must not put one organization in two branches.
     list(Organization.objects.select_for_update().filter(pk__in=[r.organization_id for r in rows]))
     coverage_check(party_organization=po, rows=rows)
-    _stamp(po, actor, "成立党组织")
+    history_stamp(po, actor=actor, reason="成立党组织")
     po.save()
     for org in organizations:
         cov = PartyOrganizationCoverage(
             party_organization=po, organization=org, joined_on=approved_on
         )
-        _stamp(cov, actor, "成立党组织")
+        history_stamp(cov, actor=actor, reason="成立党组织")
         cov.save()
     return po
 
@@ -184,7 +177,7 @@ def party_organization_change(
     for field, value in changes.items():
         setattr(po, field, value)
     po.full_clean()
-    _stamp(po, actor, reason)
+    history_stamp(po, actor=actor, reason=reason)
     po.save()
     return po
 
@@ -206,12 +199,12 @@ def party_organization_dissolve(
         raise ValidationError({"dissolved_on": "撤销日期之后还有组织纳入，请先核对覆盖记录。"})
     for cov in po.coverages.filter(Q(left_on__isnull=True) | Q(left_on__gt=on)):
         cov.left_on = on
-        _stamp(cov, actor, "党组织撤销")
+        history_stamp(cov, actor=actor, reason="党组织撤销")
         cov.save()
     po.dissolved_on = on
     po.dissolution_doc_no = doc_no.strip()
     po.full_clean()
-    _stamp(po, actor, "撤销党组织")
+    history_stamp(po, actor=actor, reason="撤销党组织")
     po.save()
     return po
 
@@ -232,7 +225,7 @@ def coverage_add(
     cov = PartyOrganizationCoverage(
         party_organization=po, organization=organization, joined_on=joined_on
     )
-    _stamp(cov, actor, "纳入党组织")
+    history_stamp(cov, actor=actor, reason="纳入党组织")
     cov.save()
     return cov
 
@@ -252,7 +245,7 @@ def coverage_end(
     ]
     coverage_check(party_organization=po, rows=rows)
     cov.left_on = left_on
-    _stamp(cov, actor, "退出党组织")
+    history_stamp(cov, actor=actor, reason="退出党组织")
     cov.save()
     return cov
 
@@ -276,7 +269,7 @@ def member_count_record(
     count.probationary_members = probationary_members
     count.note = note
     count.full_clean()
-    _stamp(count, actor, "党员人数登记")
+    history_stamp(count, actor=actor, reason="党员人数登记")
     count.save()
     return count
 
@@ -339,7 +332,7 @@ def instructor_assign(
         instructor=instructor, organization=organization, started_on=started_on, ended_on=ended_on
     )
     assignment.full_clean()
-    _stamp(assignment, actor, "指派指导员")
+    history_stamp(assignment, actor=actor, reason="指派指导员")
     assignment.save()
     return assignment
 
@@ -355,7 +348,7 @@ def instructor_assignment_end(
     if ended_on <= row.started_on:
         raise ValidationError({"ended_on": "结束日期必须晚于指派日期。"})
     row.ended_on = ended_on
-    _stamp(row, actor, "结束指派")
+    history_stamp(row, actor=actor, reason="结束指派")
     row.save()
     return row
 
@@ -384,7 +377,7 @@ def volunteer_activity_record(
         description=description,
     )
     activity.full_clean()
-    _stamp(activity, actor, "登记志愿服务活动")
+    history_stamp(activity, actor=actor, reason="登记志愿服务活动")
     activity.save()
     activity.organizations.set(organizations)
     return activity
@@ -410,6 +403,6 @@ def demonstration_point_designate(
         designation_doc_no=designation_doc_no,
     )
     point.full_clean()
-    _stamp(point, actor, "命名示范点")
+    history_stamp(point, actor=actor, reason="命名示范点")
     point.save()
     return point

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.actors import saved_user
+from common.history import history_stamp
 
 from .choices import (
     DECISION_KIND_FOR_STATUS,
@@ -58,12 +59,6 @@ def register_legal_representative_guard(
     return guard
 
 
-def _set_history_user(obj: Any, actor: Any) -> None:
-    # simple-history reads `_history_user` when the change is made outside a request.
-    if saved_user(actor) is not None:
-        obj._history_user = actor
-
-
 @transaction.atomic
 def organization_transition(
     *,
@@ -103,10 +98,7 @@ def organization_transition(
             raise ValidationError({"status": refusal})
 
     _set_lifecycle_dates(org, to, on)
-    org._change_reason = reason or LIFECYCLE_TRANSITIONS[from_status][to]
-    _set_history_user(org, actor)
-    if at is not None:
-        org._history_date = at
+    history_stamp(org, actor=actor, at=at, reason=reason or LIFECYCLE_TRANSITIONS[from_status][to])
     org.save()
     LifecycleDecision.objects.create(
         organization=org,
@@ -247,8 +239,7 @@ def organization_register(*, actor: Any = None, **fields: Any) -> Organization:
     """成立登记: put a new organization on the register."""
     org = Organization(**fields)
     org.full_clean()
-    _set_history_user(org, actor)
-    org._change_reason = "成立登记"
+    history_stamp(org, actor=actor, reason="成立登记")
     org.save()
     return org
 
@@ -263,8 +254,7 @@ def organization_change(
     for field, value in changes.items():
         setattr(org, field, value)
     org.full_clean()
-    _set_history_user(org, actor)
-    org._change_reason = reason
+    history_stamp(org, actor=actor, reason=reason)
     org.save()
     return org
 
@@ -282,7 +272,6 @@ def rating_award(
     rating = Rating(organization=organization, grade=grade, awarded_on=awarded_on)
     # Rule version and validity are computed by Rating.save() from the award date.
     rating.full_clean(exclude=["rule_version", "valid_from", "expires_on"])
-    _set_history_user(rating, actor)
-    rating._change_reason = reason
+    history_stamp(rating, actor=actor, reason=reason)
     rating.save()
     return rating
