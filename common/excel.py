@@ -8,6 +8,7 @@ moves cells in and out of files and refuses files it cannot read safely.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import unicodedata
 import zipfile
@@ -295,34 +296,47 @@ class SheetMemo:
         from django.core import signing
 
         sheet = self.sheet
+        headers = sheet.headers
+        # A row's values as a list in header order (refused cells, absent from `values`,
+        # are null there and listed by name): the headers are not repeated on every row.
         payload = {
-            "h": sheet.headers,
+            "h": headers,
             "r": [
-                [
-                    row.number,
-                    {k: _memo_value(v) for k, v in row.values.items()},
-                    sorted(row.refused),
-                ]
+                [row.number, [_memo_value(row.values.get(h)) for h in headers], sorted(row.refused)]
                 for row in sheet.rows
             ],
             "e": [[e.row, e.column, e.message] for e in sheet.errors],
         }
-        return signing.dumps(payload, salt=self.salt, compress=True).encode("ascii")
+        signed = signing.dumps(payload, salt=self.salt, serializer=_MemoJSON, compress=True)
+        return signed.encode("ascii")
 
     @classmethod
     def loads(cls, data: bytes) -> SheetMemo | None:
         from django.core import signing
 
         try:
-            payload = signing.loads(data.decode("ascii"), salt=cls.salt)
+            payload = signing.loads(data.decode("ascii"), salt=cls.salt, serializer=_MemoJSON)
         except (signing.BadSignature, UnicodeDecodeError, ValueError):
             return None
-        rows = [
-            SheetRow(number, {k: _memo_cell(v) for k, v in values.items()}, frozenset(refused))
-            for number, values, refused in payload["r"]
-        ]
+        headers = payload["h"]
+        rows = []
+        for number, values, refused in payload["r"]:
+            cells = {h: _memo_cell(v) for h, v in zip(headers, values, strict=True)}
+            for header in refused:
+                cells.pop(header, None)
+            rows.append(SheetRow(number, cells, frozenset(refused)))
         errors = [RowError(row, column, message) for row, column, message in payload["e"]]
         return cls(Sheet(headers=payload["h"], rows=rows, errors=errors))
+
+
+class _MemoJSON:
+    """Django's signing serializer, with Chinese text as UTF-8 rather than \\u escapes."""
+
+    def dumps(self, obj: Any) -> bytes:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def loads(self, data: bytes) -> Any:
+        return json.loads(data.decode("utf-8"))
 
 
 # Cell values that JSON has no type for, tagged as [tag, text]; a cell is never a list.
