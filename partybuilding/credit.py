@@ -15,6 +15,7 @@ from common.dates import add_months
 from registry.selectors import organizations_registered_on
 
 from .choices import MIN_FULL_MEMBERS
+from .sql import covered_on_day
 
 DEFAULT_GRACE_MONTHS = 6
 TRIGGER_CODE = "partybuilding.party_organization_missing"
@@ -55,9 +56,7 @@ uncovered AS (
           SELECT 1
           FROM partybuilding_partyorganizationcoverage c
           JOIN partybuilding_partyorganization p ON p.id = c.party_organization_id
-          WHERE c.organization_id = l.organization_id
-            AND c.joined_on <= %(on)s AND (c.left_on IS NULL OR c.left_on > %(on)s)
-            AND p.approved_on <= %(on)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(on)s)
+          WHERE c.organization_id = l.organization_id AND {covered}
       )
 ),
 last_below AS (
@@ -118,7 +117,7 @@ def party_organization_missing_candidates(on: datetime.date) -> list[CandidateRo
     grace = grace_months()
     with connection.cursor() as cursor:
         cursor.execute(
-            _CANDIDATES_SQL.format(registered=registered_sql),
+            _CANDIDATES_SQL.format(registered=registered_sql, covered=covered_on_day("on")),
             {"on": on, "min": MIN_FULL_MEMBERS, **names},
         )
         rows = [

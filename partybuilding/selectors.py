@@ -35,6 +35,7 @@ from .models import (
     PartyOrganizationCoverage,
     active_on_q,
 )
+from .sql import coverage_on_day, covered_on_day, party_organization_on_day
 
 DEFAULT_DENOMINATOR = "partybuilding.selectors.organizations_registered"
 
@@ -157,6 +158,8 @@ def _base_sql(
 ROW_LOOKUP_LIMIT = 20_000
 
 
+_COVERED = covered_on_day("d")
+
 _ORGANIZATIONS_SQL = """
 WITH base(id) AS ({base}),
 flags AS (
@@ -169,8 +172,7 @@ flags AS (
         SELECT c.organization_id, CASE WHEN p.formation = 'single' THEN 2 ELSE 1 END AS kind
         FROM partybuilding_partyorganizationcoverage c
         JOIN partybuilding_partyorganization p ON p.id = c.party_organization_id
-        WHERE c.joined_on <= %(d)s AND (c.left_on IS NULL OR c.left_on > %(d)s)
-          AND p.approved_on <= %(d)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(d)s)
+        WHERE {covered}
         UNION ALL
         SELECT latest.organization_id, 3
         FROM (
@@ -213,9 +215,7 @@ f AS (
         SELECT max(p.formation) AS formation  -- 'single' > 'joint': a single branch wins
         FROM partybuilding_partyorganizationcoverage c
         JOIN partybuilding_partyorganization p ON p.id = c.party_organization_id
-        WHERE c.organization_id = b.id
-          AND c.joined_on <= %(d)s AND (c.left_on IS NULL OR c.left_on > %(d)s)
-          AND p.approved_on <= %(d)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(d)s)
+        WHERE c.organization_id = b.id AND {covered}
     ) c ON true
     LEFT JOIN LATERAL (
         SELECT m.full_members + m.probationary_members AS members
@@ -250,7 +250,7 @@ SELECT s.id, s.code, s.name, s.kind,
        count(*) FILTER (WHERE p.approved_on >= %(year_start)s)
 FROM partybuilding_partyorganization p
 JOIN partybuilding_superiorbody s ON s.id = p.superior_body_id
-WHERE p.approved_on <= %(d)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(d)s)
+WHERE {party_on}
   {scope}
 GROUP BY s.id, s.code, s.name, s.kind
 ORDER BY s.code
@@ -271,7 +271,7 @@ _TUNING_SQL = (
 _SCOPE_SQL = """
   AND p.id IN (
       SELECT c.party_organization_id FROM partybuilding_partyorganizationcoverage c
-      WHERE c.joined_on <= %(d)s AND (c.left_on IS NULL OR c.left_on > %(d)s)
+      WHERE {coverage_on}
         AND c.organization_id IN ({base})
   )
 """
@@ -287,10 +287,10 @@ def _organizations_row(cursor, named_base: str, params: dict, *, scoped: bool) -
         )
         in_scope = cursor.fetchone()[0]
     if in_scope <= ROW_LOOKUP_LIMIT:
-        cursor.execute(_ORGANIZATIONS_BY_ROW_SQL.format(base=named_base), params)
+        cursor.execute(_ORGANIZATIONS_BY_ROW_SQL.format(base=named_base, covered=_COVERED), params)
         return cursor.fetchone()
     cursor.execute(_TUNING_SQL)
-    cursor.execute(_ORGANIZATIONS_SQL.format(base=named_base), params)
+    cursor.execute(_ORGANIZATIONS_SQL.format(base=named_base, covered=_COVERED), params)
     return cursor.fetchone()
 
 
@@ -309,8 +309,15 @@ def party_coverage(
     params = {"d": day, "year_start": datetime.date(day.year, 1, 1), **base_names}
     with transaction.atomic(), connection.cursor() as cursor:
         # The party organizations first: the tuning below is for the organization figures.
-        scope = _SCOPE_SQL.format(base=named_base) if organizations is not None else ""
-        cursor.execute(_PARTY_ORGANIZATIONS_SQL.format(scope=scope), params)
+        scope = (
+            _SCOPE_SQL.format(base=named_base, coverage_on=coverage_on_day("d"))
+            if organizations is not None
+            else ""
+        )
+        cursor.execute(
+            _PARTY_ORGANIZATIONS_SQL.format(scope=scope, party_on=party_organization_on_day("d")),
+            params,
+        )
         bodies = cursor.fetchall()
         # _TUNING_SQL is local to this savepoint, which is rolled back (nothing here writes).
         if connection.vendor == "postgresql":
