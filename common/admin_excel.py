@@ -23,7 +23,6 @@ from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -39,18 +38,24 @@ from .admin_export_jobs import (
     export_link_state,
     stored_files_prune,
 )
+from .admin_import_jobs import (
+    COMMIT,
+    PREVIEW,
+    job_key,
+    progress_key,
+    progress_reporter,
+    sheet_memo_load,
+    sheet_memo_store,
+    upload_delete,
+)
 from .audit import record
 from .audit_models import AuditAction
-from .excel import XLSX_CONTENT_TYPE, ExcelFormatError, SheetMemo
+from .excel import XLSX_CONTENT_TYPE, ExcelFormatError
+from .sheet_memo import SheetMemo
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 IMPORT_STORAGE_PREFIX = "imports/pending/"
-PREVIEW, COMMIT = "preview", "commit"
-JOB_RESULT_TTL = 60 * 60
-# The waiting page's progress bar is refreshed from the cache at most this often per job.
-PROGRESS_EVERY_SECONDS = 0.5
 PROGRESS_STAGES = {"read": "已读取", "validated": "已校验", "written": "已写入"}
-IMPORT_FAILED = "导入处理失败，未写入任何数据。请稍后重试；如仍失败请联系系统管理员。"
 
 
 class ExcelUploadForm(forms.Form):
@@ -271,8 +276,8 @@ class ExcelImportExportMixin:
     def _import_dispatch(self, request, context, token: str, *, phase: str):
         from .tasks import excel_import_job
 
-        cache.delete(_job_key(token, phase))
-        cache.delete(_progress_key(token, phase))
+        cache.delete(job_key(token, phase))
+        cache.delete(progress_key(token, phase))
         excel_import_job.delay(
             admin_label=self.opts.label_lower,
             token=token,
@@ -290,10 +295,10 @@ class ExcelImportExportMixin:
 
     def _import_outcome(self, request, context, token: str, *, phase: str):
         """Render what the worker stored for (token, phase), or the waiting page."""
-        outcome = cache.get(_job_key(token, phase))
+        outcome = cache.get(job_key(token, phase))
         entry = self._import_entry(request, token) or {}
         if outcome is None:
-            progress = cache.get(_progress_key(token, phase)) or {}
+            progress = cache.get(progress_key(token, phase)) or {}
             context.update(
                 job=token,
                 phase=phase,
@@ -302,7 +307,7 @@ class ExcelImportExportMixin:
                 progress_label=PROGRESS_STAGES.get(progress.get("stage", ""), ""),
             )
             return TemplateResponse(request, "admin/common/excel_import_wait.html", context)
-        cache.delete(_job_key(token, phase))
+        cache.delete(job_key(token, phase))
         if outcome.get("error"):
             self._import_discard(request, token)
             if phase == COMMIT:
@@ -361,12 +366,12 @@ class ExcelImportExportMixin:
         waits for its confirmation."""
         name = self.excel_upload_name(token)
         keep = False
-        extra = {"progress": _progress_reporter(token, phase)}
+        extra = {"progress": progress_reporter(token, phase)}
         if not self.excel_import_reports_progress:
             extra = {}
         # The preview parses the file and keeps the sheet beside it; the commit reads that
-        # instead of parsing the same file again (common.excel.SheetMemo).
-        memo = _stored_sheet_memo(name) if phase == COMMIT else SheetMemo()
+        # instead of parsing the same file again (common.sheet_memo).
+        memo = sheet_memo_load(name) if phase == COMMIT else SheetMemo()
         try:
             with default_storage.open(name, "rb") as fh:
                 fh.sheet_memo = memo
@@ -378,7 +383,7 @@ class ExcelImportExportMixin:
         else:
             keep = phase == PREVIEW and result.is_valid and self.excel_import_pending(result)
             if keep and memo.sheet is not None:
-                _store_sheet_memo(name, memo)
+                sheet_memo_store(name, memo)
             if phase == COMMIT and result.committed:
                 record(
                     action=AuditAction.IMPORT,
@@ -390,7 +395,7 @@ class ExcelImportExportMixin:
             return {"result": result}
         finally:
             if not keep:
-                _delete_upload(name)
+                upload_delete(name)
 
     # ------------------------------------------------------------------ stored uploads
 
@@ -427,88 +432,9 @@ class ExcelImportExportMixin:
         if pending.pop(token, None) is not None:
             request.session[self.excel_session_key] = pending
         if _TOKEN_RE.match(token or ""):
-            _delete_upload(self.excel_upload_name(token))
+            upload_delete(self.excel_upload_name(token))
 
     def _import_prune(self) -> None:
         # Previews that were never confirmed leave files behind; sweep them on later uploads.
         folder = self.excel_upload_name("x" * 32).rsplit("/", 1)[0]
         stored_files_prune(folder, seconds=self.excel_ttl_seconds)
-
-
-def _memo_name(upload_name: str) -> str:
-    return upload_name + ".sheet"
-
-
-def _stored_sheet_memo(upload_name: str) -> SheetMemo | None:
-    """The sheet the preview parsed, if it is there and signed by this deployment."""
-    try:
-        with default_storage.open(_memo_name(upload_name), "rb") as fh:
-            return SheetMemo.loads(fh.read())
-    except FileNotFoundError:
-        return None
-
-
-def _store_sheet_memo(upload_name: str, memo: SheetMemo) -> None:
-    try:
-        data = memo.dumps()
-    except TypeError:  # a cell of a type the memo does not keep: the commit parses again
-        return
-    default_storage.delete(_memo_name(upload_name))
-    default_storage.save(_memo_name(upload_name), ContentFile(data))
-
-
-def _delete_upload(upload_name: str) -> None:
-    default_storage.delete(upload_name)
-    default_storage.delete(_memo_name(upload_name))
-
-
-def _job_key(token: str, phase: str) -> str:
-    return f"excel-import:{token}:{phase}"
-
-
-def _progress_key(token: str, phase: str) -> str:
-    return f"excel-import:{token}:{phase}:progress"
-
-
-def import_progress(token: str, phase: str) -> dict | None:
-    """What the worker last reported for (token, phase): stage, done, total."""
-    return cache.get(_progress_key(token, phase))
-
-
-def _progress_reporter(token: str, phase: str):
-    """A progress callback for the worker: it stores {stage, done, total} in the cache the
-    web servers share, at most every PROGRESS_EVERY_SECONDS (and always at a stage's end),
-    so a 200k-row file costs a few hundred cache writes, not one per row."""
-    last = {"at": 0.0, "stage": ""}
-
-    def report(stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if stage == last["stage"] and done < total and now - last["at"] < PROGRESS_EVERY_SECONDS:
-            return
-        last.update(at=now, stage=stage)
-        cache.set(
-            _progress_key(token, phase),
-            {"stage": stage, "done": done, "total": total},
-            JOB_RESULT_TTL,
-        )
-
-    return report
-
-
-def excel_import_job_run(*, admin_label: str, token: str, user_id: int | None, phase: str) -> None:
-    """The worker's entry (common.tasks.excel_import_job): find the ModelAdmin that owns the
-    upload, run it, and leave the outcome in the cache for the polling page."""
-    from django.apps import apps
-    from django.contrib import admin
-    from django.contrib.auth import get_user_model
-
-    model = apps.get_model(admin_label)
-    model_admin = admin.site._registry[model]
-    actor = get_user_model().objects.filter(pk=user_id).first()
-    try:
-        outcome = model_admin.excel_import_run(token=token, actor=actor, phase=phase)
-    except Exception:
-        # The file is already gone (excel_import_run's finally); tell the page, then fail loudly.
-        cache.set(_job_key(token, phase), {"error": IMPORT_FAILED}, JOB_RESULT_TTL)
-        raise
-    cache.set(_job_key(token, phase), outcome, JOB_RESULT_TTL)

@@ -8,22 +8,20 @@ moves cells in and out of files and refuses files it cannot read safely.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 import unicodedata
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.conf import settings
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from .xlsx_guard import ExcelFormatError, check_archive
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,10 +29,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # background job's progress bar (common.admin_excel); called every PROGRESS_ROWS rows.
 Progress = Callable[[str, int, int], None]
 PROGRESS_ROWS = 1000
-
-# A real register of 1M organizations is ~300 MB of sheet XML; anything far beyond that is
-# a zip bomb rather than a spreadsheet, and openpyxl would try to parse it anyway.
-MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 
 _DATE_FORMAT = "yyyy-mm-dd"
 _DECIMAL_FORMAT = "0.00"
@@ -54,14 +48,6 @@ class RowError:
         if self.column:
             where += f"“{self.column}”列"
         return f"{where}：{self.message}"
-
-
-class ExcelFormatError(Exception):
-    """The file as a whole cannot be used (not .xlsx, corrupt, empty, wrong headers)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -186,187 +172,6 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and bool(_BLANKS.match(value)))
 
 
-def _limits() -> tuple[int, int, int]:
-    return (
-        int(getattr(settings, "EXCEL_MAX_PART_BYTES", MAX_UNCOMPRESSED_BYTES)),
-        int(getattr(settings, "EXCEL_MAX_TOTAL_BYTES", MAX_UNCOMPRESSED_BYTES)),
-        int(getattr(settings, "EXCEL_MAX_SHARED_STRINGS", 3_000_000)),
-    )
-
-
-def _check_archive(fileobj: IO[bytes]) -> None:
-    """Refuse, before openpyxl sees it, a package that is not an .xlsx or would expand
-    beyond the configured limits (a zip bomb: 1 MB that inflates to 480 MB of strings)."""
-    try:
-        fileobj.seek(0)
-        with zipfile.ZipFile(fileobj) as archive:
-            infos = archive.infolist()
-            _check_sizes(infos)
-            names = {info.filename for info in infos}
-            if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-                raise ExcelFormatError(
-                    "文件不是 Excel 工作簿（.xlsx）。请在 Excel 或 WPS 中另存为 .xlsx 后重新上传。"
-                )
-            for info in infos:
-                if info.filename.lower() == "xl/sharedstrings.xml":
-                    _check_shared_strings(archive, info)
-    except ExcelFormatError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, zlib.error) as exc:
-        raise ExcelFormatError(
-            "文件不是有效的 Excel（.xlsx）文件，无法读取。请在 Excel 或 WPS 中“另存为”"
-            "Excel 工作簿（*.xlsx）后重新上传；不支持 .xls、.csv 等格式。"
-        ) from exc
-    fileobj.seek(0)
-
-
-def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
-    max_part, max_total, _ = _limits()
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > max_part:
-            raise ExcelFormatError(
-                f"文件中的“{info.filename}”解压后达 {info.file_size // (1024 * 1024)} MB，"
-                f"超过单个部件 {max_part // (1024 * 1024)} MB 的上限，无法读取；"
-                "请拆分后分批导入。"
-            )
-    if total > max_total:
-        raise ExcelFormatError(
-            f"文件解压后共 {total // (1024 * 1024)} MB，超过 {max_total // (1024 * 1024)} MB "
-            "的上限，无法读取；请拆分后分批导入。"
-        )
-
-
-def _check_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Count the shared strings by streaming the part, stopping at the first excess: the
-    declared sizes in a zip can lie, the inflated bytes cannot."""
-    max_part, _, max_strings = _limits()
-    count = inflated = 0
-    tail = b""
-    with archive.open(info) as part:
-        while chunk := part.read(1024 * 1024):
-            inflated += len(chunk)
-            window = tail + chunk
-            count += window.count(b"<si>") + window.count(b"<si ")
-            # Three bytes cannot hold a whole four-byte tag: none is counted twice.
-            tail = window[-3:]
-            if count > max_strings:
-                raise ExcelFormatError(
-                    f"文件的共享字符串超过 {max_strings} 个，超出上限，无法读取；请拆分后分批导入。"
-                )
-            if inflated > max(info.file_size, 0) + 1024 or inflated > max_part:
-                raise ExcelFormatError(
-                    "文件中的“xl/sharedStrings.xml”实际解压大小与声明不符或超过上限，无法读取。"
-                )
-
-
-class SheetMemo:
-    """A parsed sheet kept between the phases of one import (see xlsx_read).
-
-    `dumps()` gives signed, compressed JSON to store beside the upload; `loads()` returns
-    None for anything not signed by this deployment's key (a tampered or foreign file is
-    parsed again from the upload instead of trusted). Cell values are what openpyxl reads:
-    text, numbers, booleans, dates and times, or nothing."""
-
-    salt = "common.excel.SheetMemo"
-
-    def __init__(self, sheet: Sheet | None = None) -> None:
-        self.sheet = sheet
-
-    def reuse(
-        self,
-        *,
-        columns: Sequence[str],
-        required: Sequence[str],
-        max_rows: int | None,
-        progress: Progress | None,
-    ) -> Sheet:
-        sheet = self.sheet
-        _check_headers(
-            list(sheet.headers), known=set(columns), columns=columns, required=required, row=1
-        )
-        if max_rows is not None and len(sheet.rows) > max_rows:
-            raise ExcelFormatError(f"数据行超过 {max_rows} 行，请拆分后分批导入。")
-        if progress is not None:
-            progress("read", len(sheet.rows), len(sheet.rows))
-        return sheet
-
-    def dumps(self) -> bytes:
-        from django.core import signing
-
-        sheet = self.sheet
-        headers = sheet.headers
-        # A row's values as a list in header order (refused cells, absent from `values`,
-        # are null there and listed by name): the headers are not repeated on every row.
-        payload = {
-            "h": headers,
-            "r": [
-                [row.number, [_memo_value(row.values.get(h)) for h in headers], sorted(row.refused)]
-                for row in sheet.rows
-            ],
-            "e": [[e.row, e.column, e.message] for e in sheet.errors],
-        }
-        signed = signing.dumps(payload, salt=self.salt, serializer=_MemoJSON, compress=True)
-        return signed.encode("ascii")
-
-    @classmethod
-    def loads(cls, data: bytes) -> SheetMemo | None:
-        from django.core import signing
-
-        try:
-            payload = signing.loads(data.decode("ascii"), salt=cls.salt, serializer=_MemoJSON)
-        except (signing.BadSignature, UnicodeDecodeError, ValueError):
-            return None
-        headers = payload["h"]
-        rows = []
-        for number, values, refused in payload["r"]:
-            cells = {h: _memo_cell(v) for h, v in zip(headers, values, strict=True)}
-            for header in refused:
-                cells.pop(header, None)
-            rows.append(SheetRow(number, cells, frozenset(refused)))
-        errors = [RowError(row, column, message) for row, column, message in payload["e"]]
-        return cls(Sheet(headers=payload["h"], rows=rows, errors=errors))
-
-
-class _MemoJSON:
-    """Django's signing serializer, with Chinese text as UTF-8 rather than \\u escapes."""
-
-    def dumps(self, obj: Any) -> bytes:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-    def loads(self, data: bytes) -> Any:
-        return json.loads(data.decode("utf-8"))
-
-
-# Cell values that JSON has no type for, tagged as [tag, text]; a cell is never a list.
-_MEMO_TYPES = (
-    ("dt", datetime.datetime, datetime.datetime.fromisoformat),
-    ("d", datetime.date, datetime.date.fromisoformat),
-    ("t", datetime.time, datetime.time.fromisoformat),
-)
-
-
-def _memo_value(value: Any) -> Any:
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    for tag, kind, _parse in _MEMO_TYPES:
-        if isinstance(value, kind):
-            return [tag, value.isoformat()]
-    if isinstance(value, datetime.timedelta):
-        return ["td", value.total_seconds()]
-    raise TypeError(f"cannot keep a {type(value).__name__} cell in a sheet memo")
-
-
-def _memo_cell(value: Any) -> Any:
-    if not isinstance(value, list):
-        return value
-    tag, text = value
-    if tag == "td":
-        return datetime.timedelta(seconds=text)
-    return next(parse for t, _kind, parse in _MEMO_TYPES if t == tag)(text)
-
-
 def xlsx_read(
     fileobj: IO[bytes],
     *,
@@ -384,9 +189,9 @@ def xlsx_read(
     someone entered, and it would execute again when the sheet is re-opened.
 
     An import that runs in two phases (the preview, then the commit of the same stored
-    upload) parses the file once: a `SheetMemo` set as the file's `sheet_memo` attribute
+    upload) parses the file once: a `SheetMemo` (common.sheet_memo) set as the file's `sheet_memo` attribute
     keeps what the first phase read, and the second phase reads the memo instead
-    (common.admin_excel stores it beside the upload, signed).
+    (common.sheet_memo; common.admin_import_jobs stores it beside the upload, signed).
     """
     memo = getattr(fileobj, "sheet_memo", None)
     if memo is not None and memo.sheet is not None:
@@ -407,7 +212,7 @@ def _xlsx_parse(
     max_rows: int | None,
     progress: Progress | None,
 ) -> Sheet:
-    _check_archive(fileobj)
+    check_archive(fileobj)
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises a zoo of errors on damaged packages
@@ -467,7 +272,7 @@ def _read_sheet(
         if headers is None:
             headers = [normalize_header(c.value) for c in cells]
             header_row = number
-            _check_headers(headers, known=known, columns=columns, required=required, row=number)
+            check_headers(headers, known=known, columns=columns, required=required, row=number)
             continue
         if max_rows is not None and len(rows) >= max_rows:
             raise ExcelFormatError(f"数据行超过 {max_rows} 行，请拆分后分批导入。")
@@ -518,7 +323,7 @@ def _data_row(cells: Any, *, headers: list[str], number: int, errors: list[RowEr
     return SheetRow(number=number, values=values, refused=frozenset(refused))
 
 
-def _check_headers(
+def check_headers(
     headers: list[str],
     *,
     known: set[str],

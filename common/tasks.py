@@ -33,7 +33,7 @@ def audit_purge() -> list[int]:
 @shared_task(name="common.excel_import_job")
 def excel_import_job(*, admin_label: str, token: str, user_id: int | None, phase: str) -> None:
     """Parse (preview) or write (commit) an uploaded Excel file outside the web request."""
-    from common.admin_excel import excel_import_job_run
+    from common.admin_import_jobs import excel_import_job_run
 
     excel_import_job_run(admin_label=admin_label, token=token, user_id=user_id, phase=phase)
 

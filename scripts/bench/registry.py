@@ -201,7 +201,7 @@ def _timed_import(*, edited: io.BytesIO, n: int) -> tuple[float, float, object]:
     from django.core.files.storage import default_storage
     from django.db import transaction
 
-    from common.admin_excel import COMMIT, PREVIEW
+    from common.admin_import_jobs import COMMIT, PREVIEW
     from registry.models import Organization
 
     model_admin = admin.site._registry[Organization]

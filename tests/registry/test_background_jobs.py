@@ -4,6 +4,7 @@ the admin's 1–2 character name search through the gram index."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from common import admin_excel
+from common import admin_import_jobs
 from registry.imports import CHANGE_REASON, organizations_import
 from registry.models import Organization
 from tests.registry.factories import OrganizationFactory, organization_sheet_row, xlsx_file
@@ -83,12 +84,12 @@ def test_waiting_page_shows_the_workers_progress(staff_client, monkeypatch):
     upload.name = "名录.xlsx"
     staff_client.post("/admin/registry/organization/import/", {"file": upload})
     job = queued[0]
-    admin_excel._progress_reporter(job["token"], "preview")("validated", 2, 3)
+    admin_import_jobs.progress_reporter(job["token"], "preview")("validated", 2, 3)
     page = staff_client.get("/admin/registry/organization/import/", {"job": job["token"]})
     html = page.content.decode()
     assert "已校验 2 / 3 行" in html and '<progress max="3" value="2"' in html
     tasks.excel_import_job.run(**job)
-    assert admin_excel.import_progress(job["token"], "preview") == {
+    assert admin_import_jobs.import_progress(job["token"], "preview") == {
         "stage": "validated",
         "done": 3,
         "total": 3,
@@ -122,8 +123,8 @@ def test_a_failing_write_leaves_nothing_written_and_tells_the_page(staff_user, m
         tasks.excel_import_job.run(**job)
     assert not Organization.objects.filter(phone="0755-3").exists()  # the UPDATE rolled back
     assert HistoricalOrganization.objects.count() == before
-    assert admin_excel.cache.get(admin_excel._job_key(token, "commit")) == {
-        "error": admin_excel.IMPORT_FAILED
+    assert admin_import_jobs.cache.get(admin_import_jobs.job_key(token, "commit")) == {
+        "error": admin_import_jobs.IMPORT_FAILED
     }
 
 
@@ -204,7 +205,7 @@ def _wait_until_blocked_on(cursor, table: str, timeout: float = 60.0) -> None:
 
 
 def _stored_upload(orgs, phone: str) -> tuple[str, str]:
-    token = admin_excel.secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)
     name = f"imports/pending/registry_organization/{token}.xlsx"
     default_storage.save(name, ContentFile(_phone_sheet(orgs, phone).getvalue()))
     return token, name
@@ -254,7 +255,8 @@ def test_a_tampered_sheet_memo_is_ignored_and_the_upload_parsed_again(staff_user
 def test_sheet_memo_keeps_every_kind_of_cell():
     import datetime
 
-    from common.excel import RowError, Sheet, SheetMemo, SheetRow
+    from common.excel import RowError, Sheet, SheetRow
+    from common.sheet_memo import SheetMemo
 
     values = {
         "文本": "福田",
