@@ -6,7 +6,7 @@ Such a computation (the catalog's eligibility over 10⁶ organizations, the cred
 700 of them trigger a collection that walks the young objects, and every older one that
 survives promotes more work into the next full pass: on the 1M bench the collector took 0.8 s
 of the catalog's 3.7 s. Reference counting still frees everything as usual; only the cycle
-search waits until the block ends (and then runs once, if it was enabled before).
+search waits until the block ends, when it is enabled again if it was before.
 """
 
 from __future__ import annotations

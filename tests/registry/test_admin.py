@@ -376,3 +376,14 @@ def test_a_list_beyond_the_exact_count_limit_shows_the_planners_estimate(staff_c
     else:  # no planner estimate: counted as before
         assert "约 " not in page
     assert page.count("/change/") >= 3  # the rows themselves are shown
+
+
+def test_an_empty_scope_is_counted_as_nothing_without_asking_the_planner():
+    """A caller whose scope is empty gets `.none()`, which has no SQL to EXPLAIN."""
+    from common.admin_changelist import EstimatedCountPaginator
+    from common.planner import planner_row_estimate
+
+    nothing = Organization.objects.none().order_by("pk")
+    assert EstimatedCountPaginator(nothing, 100).count == 0
+    if connection.vendor == "postgresql":
+        assert planner_row_estimate(nothing) == 0

@@ -206,7 +206,7 @@ def _wait_until_blocked_on(cursor, table: str, timeout: float = 60.0) -> None:
 
 def _stored_upload(orgs, phone: str) -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
-    name = f"imports/pending/registry_organization/{token}.xlsx"
+    name = _registry_admin().excel_upload_name(token)
     default_storage.save(name, ContentFile(_phone_sheet(orgs, phone).getvalue()))
     return token, name
 
