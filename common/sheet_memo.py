@@ -19,12 +19,29 @@ class SheetMemo:
     `dumps()` gives signed, compressed JSON to store beside the upload; `loads()` returns
     None for anything not signed by this deployment's key (a tampered or foreign file is
     parsed again from the upload instead of trusted). Cell values are what openpyxl reads:
-    text, numbers, booleans, dates and times, or nothing."""
+    text, numbers, booleans, dates and times, or nothing.
+
+    `plan` is what the first phase concluded about the rows, kept for the second to verify
+    and reuse instead of validating every row again (JSON, owned by the import that sets
+    it: registry.import_plan); the signature covers it as it covers the cells."""
 
     salt = "common.sheet_memo.SheetMemo"
 
-    def __init__(self, sheet: Sheet | None = None) -> None:
-        self.sheet = sheet
+    def __init__(self, sheet: Sheet | None = None, plan: dict | None = None) -> None:
+        self._sheet = sheet
+        self._rows: dict | None = None  # the loaded payload, until the sheet is asked for
+        self.plan = plan
+
+    @property
+    def sheet(self) -> Sheet | None:
+        # Built on first use: a commit that writes the kept plan never reads the cells.
+        if self._sheet is None and self._rows is not None:
+            self._sheet, self._rows = _sheet_from_payload(self._rows), None
+        return self._sheet
+
+    @sheet.setter
+    def sheet(self, sheet: Sheet | None) -> None:
+        self._sheet, self._rows = sheet, None
 
     def reuse(
         self,
@@ -58,6 +75,7 @@ class SheetMemo:
                 for row in sheet.rows
             ],
             "e": [[e.row, e.column, e.message] for e in sheet.errors],
+            "p": self.plan,
         }
         signed = signing.dumps(payload, salt=self.salt, serializer=_MemoJSON, compress=True)
         return signed.encode("ascii")
@@ -70,15 +88,21 @@ class SheetMemo:
             payload = signing.loads(data.decode("ascii"), salt=cls.salt, serializer=_MemoJSON)
         except (signing.BadSignature, UnicodeDecodeError, ValueError):
             return None
-        headers = payload["h"]
-        rows = []
-        for number, values, refused in payload["r"]:
-            cells = {h: _memo_cell(v) for h, v in zip(headers, values, strict=True)}
-            for header in refused:
-                cells.pop(header, None)
-            rows.append(SheetRow(number, cells, frozenset(refused)))
-        errors = [RowError(row, column, message) for row, column, message in payload["e"]]
-        return cls(Sheet(headers=payload["h"], rows=rows, errors=errors))
+        memo = cls(plan=payload.get("p"))
+        memo._rows = payload
+        return memo
+
+
+def _sheet_from_payload(payload: dict) -> Sheet:
+    headers = payload["h"]
+    rows = []
+    for number, values, refused in payload["r"]:
+        cells = {h: _memo_cell(v) for h, v in zip(headers, values, strict=True)}
+        for header in refused:
+            cells.pop(header, None)
+        rows.append(SheetRow(number, cells, frozenset(refused)))
+    errors = [RowError(row, column, message) for row, column, message in payload["e"]]
+    return Sheet(headers=headers, rows=rows, errors=errors)
 
 
 class _MemoJSON:
@@ -99,8 +123,13 @@ _MEMO_TYPES = (
 )
 
 
+# The kinds JSON keeps as they are, tested by exact type first: a sheet is mostly text, and
+# this runs once per cell (a union isinstance cost a tenth of the preview's own time).
+_JSON_KINDS = frozenset({str, int, float, bool, type(None)})
+
+
 def _memo_value(value: Any) -> Any:
-    if value is None or isinstance(value, str | bool | int | float):
+    if type(value) in _JSON_KINDS or isinstance(value, str | bool | int | float):
         return value
     for tag, kind, _parse in _MEMO_TYPES:
         if isinstance(value, kind):

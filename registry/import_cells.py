@@ -17,7 +17,7 @@ from registry.exports import (
     NO,
     YES,
 )
-from registry.models import IndustryCategory, SupervisingUnit
+from registry.models import IndustryCategory, Organization, SupervisingUnit
 from registry.uscc import uscc_errors, uscc_normalize
 
 _TYPE_BY_LABEL = {
@@ -30,6 +30,17 @@ _STATUS_BY_LABEL = {
     **{value: value for value in LifecycleStatus.values},
 }
 _MAX_CAPITAL = Decimal(10) ** 12  # max_digits=14 with 2 decimal places
+TEXT_FIELDS = frozenset(
+    {
+        "name",
+        "legal_representative",
+        "domicile",
+        "phone",
+        "business_scope",
+        "registration_certificate_no",
+    }
+)
+FK_FIELDS = ("industry_category", "supervising_unit")
 
 
 # ---------------------------------------------------------------------------- cell parsers
@@ -130,3 +141,30 @@ def _parse_status(raw: Any) -> str | None:
     except KeyError:
         labels = "、".join(LifecycleStatus.labels)
         raise CellError(f"登记状态“{text}”无法识别，应为：{labels}。") from None
+
+
+# ---------------------------------------------------------------------------- comparison
+
+
+def same_as_stored(org: Organization, name: str, new: Any) -> bool:
+    """Whether a cell's value is what the organization already holds (then it is no change)."""
+    return _same(name, _stored(org, name), new)
+
+
+def _stored(org: Organization, name: str) -> Any:
+    # Foreign keys by id: reading the related object would cost a query per row.
+    return getattr(org, f"{name}_id") if name in FK_FIELDS else getattr(org, name)
+
+
+def _same(name: str, stored: Any, new: Any) -> bool:
+    if name in FK_FIELDS:
+        return stored == (new.pk if new else None)
+    if name in TEXT_FIELDS:
+        # Excel stores line breaks as "\n" and people do not see surrounding blanks: neither
+        # is a change, so an exported file imports back as unchanged.
+        return _plain(stored) == _plain(new)
+    return stored == new
+
+
+def _plain(value: Any) -> str:
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()

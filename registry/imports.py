@@ -61,7 +61,9 @@ from registry.import_cells import (
     _parse_uscc,
     _required_text,
     _text,
+    same_as_stored,
 )
+from registry.import_plan import lookups_stamp, plan_keep, plan_restore
 from registry.models import IndustryCategory, Organization, SupervisingUnit
 from registry.selectors import organizations_by_uscc
 from registry.uscc import uscc_normalize, uscc_problems
@@ -72,17 +74,6 @@ MAX_ROWS = 200_000
 # The fields an import may write; lifecycle fields change only through
 # organization_transition, so 登记状态 is read only to detect an attempted change.
 IMPORT_FIELDS = tuple(c.field for c in ORGANIZATION_COLUMNS if c.field not in ("uscc", "status"))
-TEXT_FIELDS = frozenset(
-    {
-        "name",
-        "legal_representative",
-        "domicile",
-        "phone",
-        "business_scope",
-        "registration_certificate_no",
-    }
-)
-FK_FIELDS = ("industry_category", "supervising_unit")
 
 
 @dataclass
@@ -99,6 +90,9 @@ class OrganizationImportResult:
     created: int = 0
     updated: int = 0
     committed: bool = False
+    # The commit wrote the preview's plan, verified unchanged, instead of validating every
+    # row again (registry.import_plan).
+    plan_reused: bool = False
 
     @property
     def is_valid(self) -> bool:
@@ -113,6 +107,8 @@ class _Plan:
     registrations: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     changes: list[tuple[int, Organization, dict[str, Any]]] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
+    # Digest of the units and categories the cells were matched against (import_plan).
+    stamp: str = ""
 
 
 CONCURRENT_WRITE_ERROR = (
@@ -132,22 +128,33 @@ def organizations_import(
     With `commit=False` it only validates and counts (the preview). With `commit=True` it
     writes nothing unless every row is valid. Raises `common.excel.ExcelFormatError` for a
     file that cannot be read at all (not .xlsx, empty, wrong headers).
+
+    A file read with a sheet memo (common.sheet_memo: the admin's two phases of one upload)
+    is validated once: the preview keeps its plan in the memo, and the commit writes it
+    after verifying under lock that nothing it was drawn from has changed
+    (registry.import_plan), or else validates the file again.
     """
-    sheet = xlsx_read(
-        fileobj,
-        columns=ORGANIZATION_HEADERS,
-        required=[c.header for c in ORGANIZATION_COLUMNS if c.required],
-        max_rows=MAX_ROWS,
-        progress=progress,
-    )
+    memo = getattr(fileobj, "sheet_memo", None)
     if not commit:
-        return _checked(_plan(sheet, progress=progress))
+        plan = _plan(_read(fileobj, progress), progress=progress, versions=memo is not None)
+        result = _checked(plan)
+        if memo is not None and result.is_valid:
+            memo.plan = plan_keep(
+                registrations=plan.registrations,
+                changes=plan.changes,
+                unchanged=result.unchanged,
+                warnings=result.warnings,
+                stamp=plan.stamp,
+            )
+        return result
     try:
-        # The rows to change are read once, locked, to plan the changes; the service
-        # re-applies the rules to those locked rows, so that what is checked is what gets
-        # written.
+        # The rows to change are read once, locked, to plan the changes (or to verify the
+        # preview's plan); the service re-applies the rules of change to those locked rows,
+        # so that what is checked is what gets written.
         with transaction.atomic():
-            plan = _plan(sheet, progress=progress, lock=True)
+            plan = _plan_kept(memo, progress=progress)
+            if plan is None:
+                plan = _plan(_read(fileobj, progress), progress=progress, lock=True)
             if plan.bad_rows or plan.result.errors:
                 return _checked(plan)
             outcome = organizations_bulk_write(
@@ -156,6 +163,7 @@ def organizations_import(
                 actor=actor,
                 reason=CHANGE_REASON,
                 changes_locked=True,
+                fields_checked=plan.result.plan_reused,
             )
     except IntegrityError:
         return OrganizationImportResult(errors=[RowError(0, "", CONCURRENT_WRITE_ERROR)])
@@ -167,6 +175,16 @@ def organizations_import(
             written = result.created + result.updated
             progress("written", written, written)
     return result
+
+
+def _read(fileobj: IO[bytes], progress: Progress | None) -> Sheet:
+    return xlsx_read(
+        fileobj,
+        columns=ORGANIZATION_HEADERS,
+        required=[c.header for c in ORGANIZATION_COLUMNS if c.required],
+        max_rows=MAX_ROWS,
+        progress=progress,
+    )
 
 
 def _checked(plan: _Plan) -> OrganizationImportResult:
@@ -192,12 +210,18 @@ def _report(plan: _Plan, outcome: BulkOutcome) -> OrganizationImportResult:
 # ---------------------------------------------------------------------------- validation
 
 
-def _plan(sheet: Sheet, *, progress: Progress | None = None, lock: bool = False) -> _Plan:
+def _plan(
+    sheet: Sheet,
+    *,
+    progress: Progress | None = None,
+    lock: bool = False,
+    versions: bool = False,
+) -> _Plan:
     plan = _Plan(result=OrganizationImportResult(errors=list(sheet.errors)))
     present = set(sheet.headers)
-    categories = _category_lookup()
-    units = {u.name: u for u in SupervisingUnit.objects.all()}
-    existing = _existing_by_uscc(sheet, lock=lock)
+    categories, units = _category_lookup(), _unit_lookup()
+    plan.stamp = lookups_stamp(categories.values(), units.values())
+    existing = _existing_by_uscc(sheet, lock=lock, versions=versions)
     first_row_of: dict[str, int] = {}
     total = len(sheet.rows)
     for done, row in enumerate(sheet.rows, start=1):
@@ -215,6 +239,25 @@ def _plan(sheet: Sheet, *, progress: Progress | None = None, lock: bool = False)
     return plan
 
 
+def _plan_kept(memo: Any, *, progress: Progress | None) -> _Plan | None:
+    """The preview's plan kept in the memo, if it still holds (import_plan.plan_restore)."""
+    if memo is None or not memo.plan:
+        return None
+    kept = plan_restore(
+        memo.plan, categories=_category_lookup().values(), units=_unit_lookup().values()
+    )
+    if kept is None:
+        return None
+    result = OrganizationImportResult(
+        warnings=kept.warnings, unchanged=kept.unchanged, plan_reused=True
+    )
+    if progress is not None:
+        total = len(kept.registrations) + len(kept.changes) + kept.unchanged
+        progress("read", total, total)
+        progress("validated", total, total)
+    return _Plan(result=result, registrations=kept.registrations, changes=kept.changes)
+
+
 def _category_lookup() -> dict[str, IndustryCategory]:
     lookup: dict[str, IndustryCategory] = {}
     for category in IndustryCategory.objects.all():
@@ -223,7 +266,11 @@ def _category_lookup() -> dict[str, IndustryCategory]:
     return lookup
 
 
-def _existing_by_uscc(sheet: Sheet, *, lock: bool) -> dict[str, Organization]:
+def _unit_lookup() -> dict[str, SupervisingUnit]:
+    return {u.name: u for u in SupervisingUnit.objects.all()}
+
+
+def _existing_by_uscc(sheet: Sheet, *, lock: bool, versions: bool) -> dict[str, Organization]:
     codes = sorted(
         {
             uscc_normalize(str(row.values[USCC]))
@@ -232,7 +279,7 @@ def _existing_by_uscc(sheet: Sheet, *, lock: bool) -> dict[str, Organization]:
         }
     )
     if not lock:
-        return organizations_by_uscc(codes)
+        return organizations_by_uscc(codes, row_version=versions)
     # The ids first (a narrow read), then the rows locked in id order, as every bulk writer
     # locks them: two imports never wait on each other in a cycle.
     pks = [org.pk for org in organizations_by_uscc(codes, only=["pk", "uscc"]).values()]
@@ -383,7 +430,7 @@ def _plan_update(
     changes = {
         name: value
         for name, value in values.items()
-        if name in IMPORT_FIELDS and not _same(name, _stored(current, name), value)
+        if name in IMPORT_FIELDS and not same_as_stored(current, name, value)
     }
     if changes:
         plan.changes.append((row.number, current, changes))
@@ -430,22 +477,3 @@ def _row_errors(number: int, exc: ValidationError) -> list[RowError]:
         header = column.header if column and name != NON_FIELD_ERRORS else ""
         out.extend(RowError(number, header, message) for message in messages)
     return out
-
-
-def _stored(org: Organization, name: str) -> Any:
-    # Foreign keys by id: reading the related object would cost a query per row.
-    return getattr(org, f"{name}_id") if name in FK_FIELDS else getattr(org, name)
-
-
-def _same(name: str, stored: Any, new: Any) -> bool:
-    if name in FK_FIELDS:
-        return stored == (new.pk if new else None)
-    if name in TEXT_FIELDS:
-        # Excel stores line breaks as "\n" and people do not see surrounding blanks: neither
-        # is a change, so an exported file imports back as unchanged.
-        return _plain(stored) == _plain(new)
-    return stored == new
-
-
-def _plain(value: Any) -> str:
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -148,7 +148,8 @@ class Organization(ChangeTracked):
     deregistered_on = models.DateField("注销日期", null=True, blank=True)
     revoked_on = models.DateField("撤销登记日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # The history is read by organization id; its uscc is not searched (no_db_index).
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], no_db_index=["uscc"])
 
     objects = OrganizationManager()
     # Row scope (common.scoping): a department user sees the organizations it supervises.

@@ -106,5 +106,24 @@ def short_name_filter(queryset: QuerySet, term: str) -> QuerySet:
     return queryset.filter(CtidInArray(ArraySubquery(rows)))
 
 
+# The GIN indexes on the name (migrations 0003 and 0006): pg_trgm and the name grams.
+NAME_GIN_INDEXES = ("registry_org_name_trgm", "registry_org_name_grams")
+
+
+def name_indexes_merge() -> int:
+    """Merge the pending lists of the name's GIN indexes into the indexes (PostgreSQL's
+    gin_clean_pending_list), as a bulk write leaves them (registry.bulk). Returns the pending
+    pages merged: 0 when there was nothing to do, so running it again or in two workers at
+    once is harmless (PostgreSQL lets one merge a list at a time)."""
+    if connection.vendor != "postgresql":
+        return 0
+    merged = 0
+    with connection.cursor() as cursor:
+        for index in NAME_GIN_INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            merged += cursor.fetchone()[0]
+    return merged
+
+
 def _estimated_rows(model, term: str) -> float:
     return planner_row_estimate(model._base_manager.filter(NameHasGram("name", term))) or 0.0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.db import connection
 from django.db.models import Count, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 
 from .choices import LifecycleDecisionKind
@@ -73,16 +75,36 @@ USCC_LOOKUP_CHUNK = 5000
 
 
 def organizations_by_uscc(
-    codes: Iterable[str], *, only: Sequence[str] = ()
+    codes: Iterable[str], *, only: Sequence[str] = (), row_version: bool = False
 ) -> dict[str, Organization]:
     """The organizations of `codes` by USCC, read in chunks of USCC_LOOKUP_CHUNK (an import of
     tens of thousands of rows stays a few queries, each with a bounded IN list); `only` limits
-    the columns read. Codes with no organization are simply absent."""
+    the columns read, `row_version` adds each row's version (with_row_version). Codes with no
+    organization are simply absent."""
     ordered = sorted(set(codes))
     found: dict[str, Organization] = {}
     for start in range(0, len(ordered), USCC_LOOKUP_CHUNK):
         qs = Organization.objects.filter(uscc__in=ordered[start : start + USCC_LOOKUP_CHUNK])
         if only:
             qs = qs.only(*only)
+        if row_version:
+            qs = with_row_version(qs)
         found.update((org.uscc, org) for org in qs)
     return found
+
+
+def row_versions_available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def with_row_version(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Each organization read with `row_version`: which transaction wrote the row as read
+    (PostgreSQL's xmin) and where that version lies (its ctid). Any later write of the row
+    (a service, a set-based job, an UPDATE by hand) makes a new version, with another ctid
+    and, from another transaction, another xmin; a lock or a freeze changes neither. A
+    table rewrite (VACUUM FULL) moves every ctid: a change seen where there was none, never
+    the reverse. Where there are no such columns the queryset is returned as it is and
+    callers must not rely on a version (row_versions_available)."""
+    if not row_versions_available():
+        return queryset
+    return queryset.annotate(row_version=RawSQL("xmin::text || ctid::text", ()))
