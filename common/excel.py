@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from .xlsx_guard import ExcelFormatError, check_archive
 
@@ -239,11 +240,13 @@ def _xlsx_parse(
         wb.close()
 
 
-def _is_formula(cell: Any) -> bool:
-    if getattr(cell, "data_type", None) == "f":
-        return True
-    value = cell.value
-    return isinstance(value, str) and value.lstrip().startswith("=")
+def _is_formula(value: Any) -> bool:
+    """A formula as a values-only read of a non-data_only workbook gives it: its text, which
+    starts with “=”, or an array or data-table formula object. Text someone typed with a
+    leading “=” is refused with them (see xlsx_read)."""
+    if isinstance(value, str):
+        return value.lstrip().startswith("=")
+    return isinstance(value, ArrayFormula | DataTableFormula)
 
 
 def _read_sheet(
@@ -261,16 +264,13 @@ def _read_sheet(
     header_row = 0
     rows: list[SheetRow] = []
     errors: list[RowError] = []
-    number = 0
-    for cells in ws.iter_rows(min_row=1):
-        number += 1
-        located = next((c.row for c in cells if getattr(c, "row", None)), None)
-        if located:
-            number = located
-        if all(is_blank(c.value) for c in cells):
+    # Values, not cell objects (a third of the read's time): openpyxl yields every row from
+    # the first, missing ones as blanks, so counting gives Excel's row numbers.
+    for number, cells in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+        if all(is_blank(value) for value in cells):
             continue
         if headers is None:
-            headers = [normalize_header(c.value) for c in cells]
+            headers = [normalize_header(value) for value in cells]
             header_row = number
             check_headers(headers, known=known, columns=columns, required=required, row=number)
             continue
@@ -293,10 +293,10 @@ def _data_row(cells: Any, *, headers: list[str], number: int, errors: list[RowEr
     in `errors` (formula cells also go to `refused`), every other header gets its value or None."""
     values: dict[str, Any] = {}
     refused: set[str] = set()
-    for index, cell in enumerate(cells):
+    for index, value in enumerate(cells):
         header = headers[index] if index < len(headers) else ""
         if not header:
-            if not is_blank(cell.value):
+            if not is_blank(value):
                 errors.append(
                     RowError(
                         number,
@@ -305,7 +305,7 @@ def _data_row(cells: Any, *, headers: list[str], number: int, errors: list[RowEr
                     )
                 )
             continue
-        if _is_formula(cell):
+        if _is_formula(value):
             errors.append(
                 RowError(
                     number,
@@ -316,7 +316,7 @@ def _data_row(cells: Any, *, headers: list[str], number: int, errors: list[RowEr
             )
             refused.add(header)
             continue
-        values[header] = cell.value
+        values[header] = value
     for header in headers:
         if header and header not in values and header not in refused:
             values[header] = None
