@@ -11,14 +11,21 @@ and keep Django's way.
 
 Counts. Beyond `ADMIN_EXACT_COUNT_LIMIT` rows the total is the planner's estimate, marked 约
 (EstimatedCountPaginator).
+
+Row checkboxes. Django renders each row's action checkbox through a form widget and its
+template: a fifth of a 100-row page's time. `action_checkbox` writes the same element
+directly.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from common.planner import planner_row_estimate
 
@@ -63,9 +70,21 @@ class EstimatedCountPaginator(Paginator):
 
 class RegisterChangeListMixin:
     """For a ModelAdmin whose changelist is long (a national register) and often filtered or
-    searched: row links without per-row resolving, estimated counts beyond the limit."""
+    searched: row links without per-row resolving, estimated counts beyond the limit, row
+    checkboxes without a widget template each."""
 
     paginator = EstimatedCountPaginator
 
     def get_changelist(self, request, **kwargs):
         return PreservedFiltersChangeList
+
+    def action_checkbox(self, obj):
+        # The element Django's CheckboxInput renders (same attributes, same order, same
+        # escaping), tested against it.
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )

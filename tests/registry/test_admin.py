@@ -359,6 +359,17 @@ def test_row_links_of_a_searched_list_keep_its_filters_as_django_would(staff_cli
     assert f'href="{change}"' in unfiltered
 
 
+@pytest.mark.parametrize("name", ["春晖助学促进会", 'A&B <"协会">'])
+def test_row_checkboxes_are_the_element_django_renders(staff_client, name):
+    """The register's row checkbox (common.admin_changelist) is written directly, byte for
+    byte the element Django's widget renders, escaping included; the page carries it."""
+    org = OrganizationFactory(name=name)
+    model_admin = admin.site._registry[Organization]
+    assert model_admin.action_checkbox(org) == admin.ModelAdmin.action_checkbox(model_admin, org)
+    page = staff_client.get(CHANGELIST).content.decode()
+    assert model_admin.action_checkbox(org) in page
+
+
 def test_a_list_beyond_the_exact_count_limit_shows_the_planners_estimate(staff_client, settings):
     """Within ADMIN_EXACT_COUNT_LIMIT the total is counted; beyond it (here: any list) the
     planner's estimate is shown, marked 约, and no COUNT(*) runs for it (PostgreSQL)."""
