@@ -12,6 +12,9 @@ and keep Django's way.
 Counts. Beyond `ADMIN_EXACT_COUNT_LIMIT` rows the total is the planner's estimate, marked 约
 (EstimatedCountPaginator).
 
+Related rows. A ModelAdmin's `list_prefetch_related` names foreign keys whose rows the page
+reads after its own (one query each) instead of joining them to every match.
+
 Row checkboxes. Django renders each row's action checkbox through a form widget and its
 template: a fifth of a 100-row page's time. `action_checkbox` writes the same element
 directly.
@@ -39,6 +42,16 @@ class PreservedFiltersChangeList(ChangeList):
     def url_for_result(self, result) -> str:
         url = super().url_for_result(result)
         return f"{url}?{self.row_link_query}" if self.row_link_query else url
+
+    def get_results(self, request) -> None:
+        # The page's rows first, then their related rows (list_prefetch_related): a search
+        # that matches 10,000 organizations otherwise joins all 10,000 to their units and
+        # categories before keeping 100, a third of its page query. Exports and actions
+        # take the changelist's queryset as it was (get_queryset).
+        related = getattr(self.model_admin, "list_prefetch_related", ())
+        if related:
+            self.queryset = self.queryset.select_related(None).prefetch_related(*related)
+        super().get_results(request)
 
 
 # ------------------------------------------------------------------ estimated counts

@@ -119,6 +119,8 @@ class OrganizationAdmin(RegisterChangeListMixin, ExcelImportExportMixin, SimpleH
         "status",
     ]
     list_select_related = ["industry_category", "supervising_unit"]
+    # The changelist page itself reads them after its 100 rows (common.admin_changelist).
+    list_prefetch_related = ["industry_category", "supervising_unit"]
     search_fields = ["name", "=uscc"]
     search_help_text = "按名称（任意部分）或完整的统一社会信用代码查找"
     list_filter = [

@@ -359,6 +359,24 @@ def test_row_links_of_a_searched_list_keep_its_filters_as_django_would(staff_cli
     assert f'href="{change}"' in unfiltered
 
 
+def test_the_changelist_page_reads_units_and_categories_after_its_rows(staff_client):
+    """The page's own query joins nothing (a search of 10,000 matches would join them all
+    before keeping 100); units and categories come after it, one query each, and show."""
+    orgs = OrganizationFactory.create_batch(3, supervising_unit=SupervisingUnitFactory())
+    with CaptureQueriesContext(connection) as ctx:
+        page = staff_client.get(CHANGELIST).content.decode()
+    rows = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT")
+        and 'FROM "registry_organization"' in q["sql"]
+        and '"registry_organization"."legal_representative"' in q["sql"]
+    ]
+    assert rows and all("JOIN" not in sql for sql in rows)
+    for org in orgs:
+        assert org.supervising_unit.name in page and org.industry_category.name in page
+
+
 @pytest.mark.parametrize("name", ["春晖助学促进会", 'A&B <"协会">'])
 def test_row_checkboxes_are_the_element_django_renders(staff_client, name):
     """The register's row checkbox (common.admin_changelist) is written directly, byte for
