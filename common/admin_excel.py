@@ -41,6 +41,7 @@ from .admin_export_jobs import (
 from .admin_import_jobs import (
     COMMIT,
     PREVIEW,
+    import_progress,
     job_key,
     progress_key,
     progress_reporter,
@@ -299,7 +300,7 @@ class ExcelImportExportMixin:
         outcome = cache.get(job_key(token, phase))
         entry = self._import_entry(request, token) or {}
         if outcome is None:
-            progress = cache.get(progress_key(token, phase)) or {}
+            progress = import_progress(token, phase) or {}
             context.update(
                 job=token,
                 phase=phase,

@@ -92,8 +92,8 @@ def plan_restore(
     units: Iterable[SupervisingUnit],
 ) -> KeptPlan | None:
     """The kept plan, if everything it was drawn from is as the preview saw it; None sends
-    the commit back to validating the file. Locks the organizations to change (in the
-    caller's transaction) whichever it answers."""
+    the commit back to validating the file. Once the day and the lookups match, the
+    organizations to change are locked (in the caller's transaction), whatever it answers."""
     categories, units = set(categories), set(units)
     if (
         not kept

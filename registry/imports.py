@@ -244,7 +244,7 @@ def _plan_kept(memo: Any, *, progress: Progress | None) -> _Plan | None:
     if memo is None or not memo.plan:
         return None
     kept = plan_restore(
-        memo.plan, categories=_category_lookup().values(), units=_unit_lookup().values()
+        memo.plan, categories=IndustryCategory.objects.all(), units=SupervisingUnit.objects.all()
     )
     if kept is None:
         return None

@@ -19,21 +19,21 @@ from rest_framework.relations import PKOnlyObject
 _MISSING = object()
 
 
+def plain_source(field: Field) -> str | None:
+    """The one attribute `field` reads, when it reads it DRF's default way (one-step source,
+    Field.get_attribute); None for dotted or `*` sources, relations (whose get_attribute
+    returns PKOnlyObject) and method fields. The values plan (common.api.values) uses it too."""
+    attrs = field.source_attrs
+    if len(attrs) == 1 and field.source != "*" and type(field).get_attribute is Field.get_attribute:
+        return attrs[0]
+    return None
+
+
 class FastRepresentationMixin:
     def _fast_plan(self) -> list[tuple[str, str | None, object]]:
         plan = self.__dict__.get("_fast_plan_cache")
         if plan is None:
-            plan = []
-            for field in self._readable_fields:
-                attrs = field.source_attrs
-                # Only fields reading their source the default way (not relations, which
-                # return PKOnlyObject, nor method fields) take the getattr path.
-                simple = (
-                    len(attrs) == 1
-                    and field.source != "*"
-                    and type(field).get_attribute is Field.get_attribute
-                )
-                plan.append((field.field_name, attrs[0] if simple else None, field))
+            plan = [(f.field_name, plain_source(f), f) for f in self._readable_fields]
             self.__dict__["_fast_plan_cache"] = plan
         return plan
 

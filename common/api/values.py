@@ -29,7 +29,7 @@ from django.db import models
 from rest_framework import fields as drf_fields
 from rest_framework import serializers
 
-from common.api.fast import FastRepresentationMixin
+from common.api.fast import FastRepresentationMixin, plain_source
 from common.api.fields import ChoiceLabelField
 
 # Field classes whose to_representation returns a value read from these model columns
@@ -177,7 +177,7 @@ def _renders_plainly(serializer, model) -> bool:
 
 def _nested(field, model, columns: list[str]) -> _Part | None:
     """A nested serializer across a forward foreign key: its columns through the join."""
-    source = _single_source(field)
+    source = plain_source(field)
     try:
         relation = model._meta.get_field(source) if source else None
     except FieldDoesNotExist:
@@ -197,7 +197,7 @@ def _nested(field, model, columns: list[str]) -> _Part | None:
 
 
 def _column(field, model, annotations, prefix: str, columns: list[str]) -> _Part | None:
-    source = _single_source(field)
+    source = plain_source(field)
     if source is None or not _renders_by_base(field):
         return None
     if source in annotations:
@@ -223,16 +223,7 @@ def _column_index(columns: list[str], name: str) -> int:
     return columns.index(name)
 
 
-def _single_source(field) -> str | None:
-    attrs = field.source_attrs
-    if field.source == "*" or len(attrs) != 1:
-        return None
-    return attrs[0]
-
-
 def _renders_by_base(field) -> bool:
-    if type(field).get_attribute is not drf_fields.Field.get_attribute:
-        return False
     if isinstance(field, ChoiceLabelField):
         return True
     for base in _RENDERED_BY_BASE:

@@ -195,8 +195,8 @@ def _timed_import(*, edited: io.BytesIO, n: int) -> tuple[float, float, float, o
     """The admin's import as a clerk runs it: the upload stored, the preview (which keeps
     the parsed sheet beside it), then the commit of the same upload inside a transaction
     rolled back afterwards (the bench database stays as generated). Each phase runs the
-    admin's own worker code (`excel_import_run`), storage round trips included. Best of two
-    rounds; returns both times and the commit's result. The merge of the name indexes that
+    admin's own worker code (`excel_import_run`), storage round trips included. Best of
+    IMPORT_ROUNDS rounds; returns the floor, both times and the commit's result. The merge of the name indexes that
     the commit leaves to a task is timed after each round and printed on its own."""
     import secrets
 
@@ -211,7 +211,7 @@ def _timed_import(*, edited: io.BytesIO, n: int) -> tuple[float, float, float, o
 
     model_admin = admin.site._registry[Organization]
     floors, previews, commits, merges = [], [], [], []
-    # Best of three rounds, each rolled back: the first commit of a bench run also reads the
+    # Best of several rounds, each rolled back: the first commit of a bench run also reads the
     # index pages of 10,000 rows from disk, which says more about the bench's cold cache
     # than about the import. The floor is read in each round just before the preview, so
     # that a noisy spell of the machine weighs on both alike.
@@ -234,11 +234,11 @@ def _timed_import(*, edited: io.BytesIO, n: int) -> tuple[float, float, float, o
         merges.append((time.perf_counter() - began, merged))
     floor, preview_seconds, seconds = min(floors), min(previews), min(commits)
     line(
-        "preview, best of 3",
+        f"preview, best of {IMPORT_ROUNDS}",
         f"{preview_seconds:,.2f} s  (rounds {_seconds(previews)}; {len(preview.errors)} errors)",
     )
     line(
-        "commit, best of 3",
+        f"commit, best of {IMPORT_ROUNDS}",
         f"{seconds:,.2f} s  (rounds {_seconds(commits)}; {n / seconds:,.0f} rows/s; created "
         f"{result.created:,}, updated {result.updated:,}, errors {len(result.errors):,}; "
         "rolled back)",

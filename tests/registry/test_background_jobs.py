@@ -1,5 +1,5 @@
 """Issue 14: the register import in the background (progress, failure, a killed worker) and
-the admin's 1–2 character name search through the gram index."""
+the upload parsed once (the sheet memo kept between the preview and the commit)."""
 
 from __future__ import annotations
 
@@ -196,9 +196,6 @@ def _wait_until_blocked_on(cursor, table: str, timeout: float = 60.0) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("the worker never reached the history write")
-
-
-# ---------------------------------------------------------------------------- name search
 
 
 # ---------------------------------------------------------------------------- parse once
