@@ -77,7 +77,7 @@ def test_the_credit_proposals_rows_are_djangos(staff_user):
             organization=org,
             action="list",
             list_type="abnormal",
-            ground="R-CL-01",
+            ground="R-CRD-02(1)",
             rule_key=f"k-{status}",
             explanation="未按时报送年度报告 & 未整改",
             as_of=datetime.date(2026, 6, 30),

@@ -8,7 +8,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("common", "registry", "oversight", "partybuilding", "funding", "reports")
-NOT_SUBJECTS = {"migrations", "management", "commands", "templates", "static", "testing", "api"}
+NOT_SUBJECTS = {
+    "migrations",
+    "management",
+    "commands",
+    "templates",
+    "templatetags",
+    "static",
+    "testing",
+    "api",
+}
 
 
 def subpackages() -> list[str]:
