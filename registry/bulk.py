@@ -34,9 +34,6 @@ _LOCK_CHUNK = 5000
 NAME_INDEX_DEFER_ROWS = 1000
 # The GIN pending list a deferring write may fill, in kB (PostgreSQL's default is 4 MB).
 _NAME_INDEX_PENDING_KB = 64 * 1024
-# Foreign keys come from the caller's preloaded lookups and uniqueness from its in-file
-# check: letting full_clean re-check them costs queries per row. Constraints still guard.
-_FK_FIELDS = ["industry_category", "supervising_unit"]
 
 Registration = tuple[Hashable, dict[str, Any]]  # (key, fields including uscc)
 Change = tuple[Hashable, Organization, dict[str, Any]]  # (key, organization, changed fields)
@@ -228,7 +225,9 @@ _FIELD_NAMES = tuple(f.name for f in Organization._meta.concrete_fields)
 
 
 def _clean(key: Hashable, org: Organization, outcome: BulkOutcome, *, changed: Any = None) -> bool:
-    exclude = list(_FK_FIELDS)
+    # Foreign keys come from the caller's preloaded lookups and uniqueness from its in-file
+    # check: letting full_clean re-check them costs queries per row. Constraints still guard.
+    exclude = list(Organization.LOOKUP_FIELDS)
     if changed is not None:
         exclude.extend(name for name in _FIELD_NAMES if name not in changed)
     try:

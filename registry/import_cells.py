@@ -40,7 +40,6 @@ TEXT_FIELDS = frozenset(
         "registration_certificate_no",
     }
 )
-FK_FIELDS = ("industry_category", "supervising_unit")
 
 
 # ---------------------------------------------------------------------------- cell parsers
@@ -153,11 +152,11 @@ def same_as_stored(org: Organization, name: str, new: Any) -> bool:
 
 def _stored(org: Organization, name: str) -> Any:
     # Foreign keys by id: reading the related object would cost a query per row.
-    return getattr(org, f"{name}_id") if name in FK_FIELDS else getattr(org, name)
+    return getattr(org, f"{name}_id") if name in Organization.LOOKUP_FIELDS else getattr(org, name)
 
 
 def _same(name: str, stored: Any, new: Any) -> bool:
-    if name in FK_FIELDS:
+    if name in Organization.LOOKUP_FIELDS:
         return stored == (new.pk if new else None)
     if name in TEXT_FIELDS:
         # Excel stores line breaks as "\n" and people do not see surrounding blanks: neither

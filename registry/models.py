@@ -97,6 +97,10 @@ class OrganizationManager(models.Manager.from_queryset(OrganizationQuerySet)):
 class Organization(ChangeTracked):
     """社会组织: one registered social organization, identified for life by its USCC."""
 
+    # The foreign keys to the register's reference tables: imports and bulk writes resolve
+    # them from lookups loaded once, not per row.
+    LOOKUP_FIELDS = ("industry_category", "supervising_unit")
+
     uscc = models.CharField(
         "统一社会信用代码",
         max_length=18,
