@@ -11,6 +11,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -146,18 +147,37 @@ def xlsx_write_sheets(fileobj: IO[bytes], *, sheets: Sequence[Mapping[str, Any]]
     mappings with `title`, `headers`, `rows` and optional `widths`. Returns the rows written
     per sheet. A sheet with no rows still gets its header row (an empty list is an answer)."""
     wb = Workbook(write_only=True)
-    written = [
-        _write_sheet(
-            wb,
-            title=spec["title"],
-            headers=spec["headers"],
-            rows=spec["rows"],
-            widths=spec.get("widths"),
-        )
-        for spec in sheets
-    ]
-    wb.save(fileobj)
+    try:
+        written = [
+            _write_sheet(
+                wb,
+                title=spec["title"],
+                headers=spec["headers"],
+                rows=spec["rows"],
+                widths=spec.get("widths"),
+            )
+            for spec in sheets
+        ]
+        wb.save(fileobj)
+    except BaseException:  # rows that fail mid-export (a query, a cancelled job)
+        xlsx_discard(wb)
+        raise
     return written
+
+
+def xlsx_discard(workbook: Workbook) -> None:
+    """Close a write-only workbook that will not be saved and remove its sheets' temporary
+    files. openpyxl removes them when it saves, and otherwise only when the process exits,
+    which for a web or Celery worker is days later: a failed 100k-row export would leave its
+    rows on disk until then."""
+    for sheet in workbook.worksheets:
+        if not sheet.closed:
+            with suppress(Exception):  # a sheet that failed mid-row may not close cleanly
+                sheet.close()
+        writer = sheet._writer  # openpyxl has no public way to drop an unsaved sheet
+        if writer is not None:
+            with suppress(OSError, ValueError):  # already removed by a save that failed later
+                writer.cleanup()
 
 
 # ---------------------------------------------------------------------------- reading

@@ -8,6 +8,7 @@ import io
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.excel import xlsx_discard
 from oversight.inspections import draw as draw_algorithm
 from oversight.inspections.choices import InspectionOutcome, InspectionStatus
 from oversight.inspections.models import Circular, Inspection, InspectionAssignment, InspectionDraw
@@ -143,6 +144,7 @@ def circular_attachment_rows_for_unit(*, circular: Circular, unit_id: int) -> by
                 kept += 1
     source.close()
     if not kept:
+        xlsx_discard(result)
         return None
     buffer = io.BytesIO()
     result.save(buffer)

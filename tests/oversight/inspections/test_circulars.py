@@ -41,8 +41,13 @@ def test_missing_report_circular_shows_each_department_only_its_own_organization
     staff = token_client(make_staff_user(perms=["oversight.view_circular"])).get(url)
     assert {r[0] for r in rows(staff)} == {o.uscc for o in mine + theirs}
 
-    # A department with no organization in the list gets nothing, as if there were no file.
+    # A department with no organization in the list gets nothing, as if there were no file,
+    # and the refused answer leaves no temporary file of the workbook it began behind.
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    left = set(ALL_TEMP_FILES)
     assert token_client(make_department_user(unit=c)).get(url).status_code == 404
+    assert set(ALL_TEMP_FILES) <= left
 
 
 def test_the_missing_report_circular_is_recognised_by_its_key_not_its_title():
