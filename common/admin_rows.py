@@ -16,7 +16,6 @@ a popup keeps Django's own rendering.
 from __future__ import annotations
 
 import datetime
-import html
 from collections.abc import Callable
 from contextlib import suppress
 
@@ -32,7 +31,7 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
-from django.utils.functional import Promise
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
 Cell = Callable[[models.Model], str]
@@ -44,17 +43,6 @@ _NOWRAP_FIELDS = (models.DateField, models.TimeField, models.ForeignKey)
 # Fields whose display is their text, or the empty-value marker (display_for_field's last
 # branch for a str): shown without the call, and not kept, since text rarely repeats.
 _TEXT_FIELDS = (models.CharField, models.TextField)
-_NOT_PLAIN_TEXT = (models.URLField, models.FilePathField)
-
-
-def _escape(content) -> str:
-    """django.utils.html.conditional_escape without its per-call lazy-argument check:
-    already safe text as it is, anything else through html.escape."""
-    if isinstance(content, Promise):
-        content = str(content)
-    if hasattr(content, "__html__"):
-        return content.__html__()
-    return html.escape(str(content))
 
 
 def changelist_results(cl) -> list:
@@ -116,13 +104,13 @@ def _field_cell(cl, field, classes: str, is_link: bool) -> Callable:
 
         def related(row):
             value = getattr(row, name)
-            return shown_classes, empty if value is None else _escape(value)
+            return shown_classes, empty if value is None else conditional_escape(value)
 
         return _or_empty(related, classes, empty)
 
     if (
         isinstance(field, _TEXT_FIELDS)
-        and not isinstance(field, _NOT_PLAIN_TEXT)
+        and not isinstance(field, models.URLField)  # shown as a link
         and not field.flatchoices
     ):
         empty_values = field.empty_values
@@ -130,10 +118,10 @@ def _field_cell(cl, field, classes: str, is_link: bool) -> Callable:
         def text(row):
             value = getattr(row, name)
             if not isinstance(value, str):
-                return shown_classes, _escape(display_for_field(value, field, empty))
+                return shown_classes, conditional_escape(display_for_field(value, field, empty))
             if value in empty_values or value.strip() == "":
                 return shown_classes, empty
-            return shown_classes, _escape(value)
+            return shown_classes, conditional_escape(value)
 
         return _or_empty(text, classes, empty)
 
@@ -148,7 +136,7 @@ def _field_cell(cl, field, classes: str, is_link: bool) -> Callable:
         try:
             return shown_classes, shown[key]
         except (KeyError, TypeError):  # not shown yet, or unhashable (a JSON list)
-            content = _escape(display_for_field(value, field, empty, avoid_link=is_link))
+            content = conditional_escape(display_for_field(value, field, empty, avoid_link=is_link))
         if keep:
             with suppress(TypeError):
                 shown[key] = content
@@ -175,7 +163,7 @@ def _computed_cell(cl, name, classes: str) -> Callable:
             boolean = getattr(attr.fget, "boolean", False)
         shown = display_for_value(value, getattr(attr, "empty_value_display", empty), boolean)
         nowrap = " nowrap" if isinstance(value, (datetime.date, datetime.time)) else ""
-        return shown_classes + nowrap, _escape(shown)
+        return shown_classes + nowrap, conditional_escape(shown)
 
     return _or_empty(computed, classes, empty)
 
@@ -211,7 +199,7 @@ def _linked(cl, cell: Callable, tag: str) -> Cell:
         except NoReverseMatch:
             pass
         else:
-            url = _escape(add_preserved_filters(context, url))
+            url = conditional_escape(add_preserved_filters(context, url))
             content = f'<a href="{url}">{content}</a>'
         return SafeString(f'<{tag} class="{classes}">{content}</{tag}>')
 
