@@ -196,9 +196,8 @@ def _timed_import(*, edited: io.BytesIO, n: int) -> tuple[float, float, float, o
     the parsed sheet beside it), then the commit of the same upload inside a transaction
     rolled back afterwards (the bench database stays as generated). Each phase runs the
     admin's own worker code (`excel_import_run`), storage round trips included. Best of
-    IMPORT_ROUNDS rounds; returns the floor, both times and the commit's result. The merge
-    of the name indexes that the commit leaves to a task is timed after each round and
-    printed on its own."""
+    IMPORT_ROUNDS rounds; returns the floor, both times and the commit's result. The name
+    indexes' merge the commit leaves to a task is timed after each round, on its own."""
     import secrets
 
     from django.contrib import admin
